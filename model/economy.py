@@ -1,0 +1,455 @@
+"""The bare NumPy core: the state arrays and the yearly schedule of spec §2, without Mesa.
+
+`DecentraModel` (the Mesa model) owns one `Economy` and adds agents, data collection and graphs;
+benchmarks call the same `Economy.cycle` directly to measure what Mesa and recording cost.
+
+One `cycle()` is one year t: (1) policies, (2) trade equilibrium, (3) incomes, taxes, transfers,
+remittances, poverty; then (4) finance, (5) local governments, (6) knowledge, (7) migration and
+demography turn the stocks of year t into those of year t+1. It returns a `YearRecord` of year t:
+the stocks at the start of t, the outcomes of t and the flows during t (step 8 stores it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from . import finance, government, knowledge, migration, poverty, trade
+from .geography import Geography, freeness_of_trade
+from .parameters import Parameters
+
+BASE_YEAR = 2019
+
+
+class Policy(Protocol):
+    """Anything that changes the economy at the start of a year (spec §2 step 1, §8)."""
+
+    def apply(self, economy: Economy) -> None: ...
+
+
+@dataclass(frozen=True, eq=False)
+class Calibration:
+    """The 2019 inversion (spec §3, §7b): depends only on data and a few parameters, so cached."""
+
+    gpp: np.ndarray  # MTHB, rescaled to national GDP
+    population: np.ndarray  # persons
+    mobile: np.ndarray  # L^M(0) = μ L
+    local: np.ndarray  # L^A(0) = (1 − μ) L
+    v: np.ndarray  # v(0) = y^A(0) = GPP/L, MTHB per person
+    capital: np.ndarray  # K(0) = κ_K GPP, MTHB
+    ln_productivity: np.ndarray  # ln A(0), population-weighted mean zero
+    price_term: np.ndarray  # P(0) = G(0)^(1−σ)
+    ln_amenity: np.ndarray  # total ln B(0) from the amenity inversion
+    migrant_stocks: np.ndarray  # S(0), persons, origin × residence
+
+
+_CALIBRATIONS: dict[tuple, Calibration] = {}
+_CACHE_SIZE = 64
+
+
+def calibrate(geo: Geography, p: Parameters) -> Calibration:
+    """Exact inversion at 2019: productivities reproduce every GPP, amenities zero net migration."""
+    key = (
+        geo,
+        p.elasticity_substitution,
+        p.modern_share,
+        p.distance_elasticity,
+        p.distance_scale_km,
+        p.capital_share,
+        p.capital_output_ratio,
+        p.gdp_2019_mthb,
+        p.migration_choice_sensitivity,
+        p.migration_cost_fixed,
+        p.migration_cost_distance,
+    )
+    cached = _CALIBRATIONS.get(key)
+    if cached is not None:
+        return cached
+    sigma, mu = p.elasticity_substitution, p.modern_share
+    gpp = geo.gpp_mthb * (p.gdp_2019_mthb / geo.gpp_mthb.sum())
+    population = geo.population.astype(float)
+    mobile, local = mu * population, (1.0 - mu) * population
+    v = gpp / population
+    capital = p.capital_output_ratio * gpp
+    phi = freeness_of_trade(geo.distance_km, p.distance_elasticity, p.distance_scale_km)
+    lam = mobile / mobile.sum()
+    expenditure = mu * gpp
+    ln_a_eff = trade.invert_productivity(v, lam, phi, mobile, expenditure, sigma)
+    ln_a = ln_a_eff - p.capital_share * np.log(capital / mobile)
+    ln_a -= ln_a @ population / population.sum()
+    ln_a_eff = ln_a + p.capital_share * np.log(capital / mobile)
+    supply = lam * np.exp((sigma - 1.0) * ln_a_eff) * v ** (1.0 - sigma)
+    price_term = supply @ phi
+    ln_omega = trade.log_real_income(v, price_term, p.capital_share, p.tax_rate, mu, sigma)
+    costs = migration.moving_costs(
+        geo.distance_km, p.migration_cost_fixed, p.migration_cost_distance, p.distance_scale_km
+    )
+    beta = p.migration_choice_sensitivity
+    ln_amenity = migration.invert_amenities(mobile, ln_omega, costs, beta)
+    stocks = migration.initial_migrant_stocks(
+        mobile, population, geo.population_registered.astype(float), costs, beta
+    )
+    cal = Calibration(
+        gpp, population, mobile, local, v, capital, ln_a, price_term, ln_amenity, stocks
+    )
+    for arr in vars(cal).values():
+        arr.setflags(write=False)
+    if len(_CALIBRATIONS) >= _CACHE_SIZE:
+        _CALIBRATIONS.pop(next(iter(_CALIBRATIONS)))
+    _CALIBRATIONS[key] = cal
+    return cal
+
+
+@dataclass
+class YearRecord:
+    """Everything step 8 stores for year t (arrays are per province, MTHB, persons, shares)."""
+
+    year: int
+    gpp: np.ndarray
+    population: np.ndarray
+    mobile: np.ndarray
+    local: np.ndarray
+    capital: np.ndarray
+    productivity: np.ndarray  # A_i (index, population-weighted geometric mean 1 in 2019)
+    capacity: np.ndarray
+    home_share: np.ndarray
+    attractiveness: np.ndarray
+    amenity: np.ndarray  # B_i = exp(ln B_i)
+    mix: np.ndarray  # N × 3 (invest, capacity, amenity)
+    migrant_stocks: np.ndarray  # N × N, persons from i (row) living in j (column)
+    modern_wage: np.ndarray  # v_i, MTHB per mobile worker
+    log_real_income: np.ndarray  # ln ω_i
+    disposable_income: np.ndarray
+    transfers: np.ndarray
+    local_budget: np.ndarray
+    remittances_received: np.ndarray
+    remittances_sent: np.ndarray
+    savings: np.ndarray
+    investment: np.ndarray
+    pooled_out: np.ndarray
+    pooled_in: np.ndarray
+    poverty_headcount: np.ndarray  # share of persons
+    arrivals: np.ndarray  # persons moving in during t
+    departures: np.ndarray
+    tax_rate: float  # τ including policy financing
+    policy_spending: float  # MTHB
+    trade_iterations: int
+
+
+@dataclass
+class PolicyInputs:
+    """What policies spend in the current year, by province (MTHB); reset every year."""
+
+    budget: float = 0.0  # total spent by policies, financed by raising τ
+    investment: np.ndarray | None = None
+    capacity_spending: np.ndarray | None = None
+    amenity_spending: np.ndarray | None = None
+    poor_transfers: np.ndarray | None = None  # paid to poor persons (precision targeting)
+    extra: dict = field(default_factory=dict)
+
+
+class Economy:
+    """State arrays of N provinces and the yearly schedule. All money in MTHB, people in persons."""
+
+    def __init__(
+        self,
+        geography: Geography,
+        params: Parameters,
+        rng: np.random.Generator,
+        policies: Iterable[Policy] = (),
+        start_year: int = BASE_YEAR,
+    ) -> None:
+        self.geo = geography
+        self.params = params
+        self.rng = rng
+        self.policies: list[Policy] = list(policies)
+        self.year = start_year
+        n = geography.n
+        p = params
+        cal = calibrate(geography, p)
+        self.calibration = cal
+        self.transport_reduction = np.zeros((n, n))
+        self.refresh_derived()
+
+        # --- stocks (state variables of spec §1) ---
+        self.local = cal.local.copy()
+        self.mobile = cal.mobile.copy()
+        self.population_0 = cal.population
+        self.mobile_total_0 = float(cal.mobile.sum())
+        self.capital = cal.capital.copy()
+        self.ln_productivity = cal.ln_productivity.copy()
+        self.ln_productivity_0 = cal.ln_productivity
+        self.local_productivity_0 = cal.v  # y^A(0) = GPP/L
+        self.home_share = np.full(n, p.home_bias)
+        self.attractiveness = np.full(n, p.financial_attractiveness)
+        self.local_tax_rate = np.full(n, p.local_tax_rate)
+        self.external_demand = np.zeros(n)
+        self.migrant_stocks = cal.migrant_stocks.copy()
+        noise = p.initial_mix_noise if p.shocks else 0.0
+        self.mix = government.initial_mixes(rng, n, noise)
+        self.capacity_floor = p.capacity_floor + p.capacity_floor_university * (
+            geography.research_university.astype(float)
+        )
+        self._v_guess = cal.v.copy()
+        self._ln_gpp_pc_history: list[np.ndarray] = []
+        self.policy_inputs = PolicyInputs()
+
+        # Capacity, policy-made amenity and ζ start at rest under the 2019 budgets (spec §3).
+        y = cal.gpp / cal.population
+        transfers = self._transfers(cal.gpp.sum(), cal.population, y)
+        budget = transfers + self.local_tax_rate * cal.gpp
+        capacity_share = budget * self.mix[:, government.MIX_CAPACITY] / cal.gpp
+        amenity_share = budget * self.mix[:, government.MIX_AMENITY] / cal.gpp
+        self.capacity = knowledge.capacity_fixed_point(
+            capacity_share, p.capacity_effect, p.capacity_decay, self.capacity_floor
+        )
+        self.ln_amenity_policy = government.amenity_fixed_point(
+            amenity_share, p.amenity_effect, p.amenity_decay
+        )
+        self.ln_amenity_fixed = cal.ln_amenity - self.ln_amenity_policy
+        received, sent = self._remittances(cal.v, p.tax_rate)
+        disposable = (1.0 - p.tax_rate - self.local_tax_rate) * cal.gpp + received - sent
+        self.poverty_log_sd = poverty.lognormal_sd_from_gini(p.household_gini)
+        self.income_scale = poverty.calibrate_income_scale(
+            disposable / cal.population * 1e6,
+            cal.population,
+            p.poverty_line_thb_year,
+            self.poverty_log_sd,
+            p.poverty_rate_2019,
+        )
+        self.last: YearRecord | None = None
+        self.last_solution: trade.TradeSolution | None = None
+        self.last_migration_flows = np.zeros((n, n))
+        self.last_pool_shares = np.full(n, 1.0 / n)
+
+    # ------------------------------------------------------------------ derived quantities
+    def refresh_derived(self) -> None:
+        """Recompute matrices that depend on parameters or transport policy (call after changes)."""
+        p, geo = self.params, self.geo
+        self.effective_distance_km = geo.distance_km * (1.0 - self.transport_reduction)
+        self.phi = freeness_of_trade(
+            self.effective_distance_km, p.distance_elasticity, p.distance_scale_km
+        )
+        self.moving_costs = migration.moving_costs(
+            self.effective_distance_km,
+            p.migration_cost_fixed,
+            p.migration_cost_distance,
+            p.distance_scale_km,
+        )
+        self.knowledge_weights = knowledge.spillover_weights(
+            geo.distance_km,
+            p.spillover_half_distance_km,
+            p.university_weight,
+            geo.research_university,
+        )
+
+    def set_parameters(self, **overrides) -> None:
+        """Change parameters between steps (validated); derived matrices follow."""
+        self.params = self.params.replace(**overrides)
+        self.refresh_derived()
+
+    # ------------------------------------------------------------------ state views
+    @property
+    def population(self) -> np.ndarray:
+        return self.local + self.mobile
+
+    @property
+    def local_productivity(self) -> np.ndarray:
+        """y^A_i(t) = y^A_i(0)·A_i(t)/A_i(0), MTHB per person."""
+        return self.local_productivity_0 * np.exp(self.ln_productivity - self.ln_productivity_0)
+
+    @property
+    def ln_amenity(self) -> np.ndarray:
+        return self.ln_amenity_fixed + self.ln_amenity_policy
+
+    def _transfers(self, gdp: float, population: np.ndarray, gpp_pc: np.ndarray) -> np.ndarray:
+        p = self.params
+        return government.equalising_transfers(
+            p.transfer_share * p.tax_rate * gdp, population, gpp_pc, p.equalization_elasticity
+        )
+
+    def _remittances(self, v: np.ndarray, tax: float) -> tuple[np.ndarray, np.ndarray]:
+        """(received by origin, sent from residence), MTHB; migrants send ρ_rem of their income."""
+        matrix = finance.remittances(
+            self.migrant_stocks, self.migrant_income(v, tax), self.params.remittance_share
+        )
+        return matrix.sum(axis=1), matrix.sum(axis=0)
+
+    def migrant_income(self, v: np.ndarray, tax: float) -> np.ndarray:
+        """Nominal income of a mobile worker, (1 − α)·v·(1 − τ), MTHB per person."""
+        return (1.0 - self.params.capital_share) * (1.0 - tax) * v
+
+    # ------------------------------------------------------------------ the yearly cycle
+    def cycle(self) -> YearRecord:
+        """Run year t (spec §2 steps 1–7) and return its record; the state becomes year t+1."""
+        p, n = self.params, self.geo.n
+        sigma, mu, alpha = p.elasticity_substitution, p.modern_share, p.capital_share
+
+        # 1. policies spend their budgets and change fundamentals
+        self.policy_inputs = pol = PolicyInputs()
+        for policy in self.policies:
+            policy.apply(self)
+
+        # 2. trade equilibrium
+        ln_a_eff = self.ln_productivity + alpha * np.log(self.capital / self.mobile)
+        sol = trade.solve_equilibrium(
+            self._v_guess,
+            ln_a_eff,
+            self.mobile / self.mobile_total_0,
+            self.phi,
+            self.mobile,
+            self.local,
+            self.local_productivity,
+            self.external_demand,
+            self.mobile_total_0,
+            mu,
+            sigma,
+            year=self.year,
+        )
+        self.last_solution = sol
+        self._v_guess = sol.v * np.exp(p.tfp_growth)
+        gpp = sol.gpp
+        population = self.population
+        gdp = float(gpp.sum())
+        gpp_pc = gpp / population
+
+        # 3. incomes, taxes, transfers, remittances, poverty
+        tax = p.tax_rate + pol.budget / gdp
+        transfers = self._transfers(gdp, population, gpp_pc)
+        local_budget = transfers + self.local_tax_rate * gpp
+        received, sent = self._remittances(sol.v, tax)
+        disposable = (1.0 - tax - self.local_tax_rate) * gpp + received - sent
+        income_pc = self.income_scale * disposable / population * 1e6  # THB per person
+        if pol.poor_transfers is not None:
+            income_pc = income_pc + pol.poor_transfers * 1e6 / population
+        headcount = poverty.headcount(income_pc, p.poverty_line_thb_year, self.poverty_log_sd)
+        ln_omega = trade.log_real_income(sol.v, sol.P, alpha, tax, mu, sigma)
+        self._ln_gpp_pc_history.append(np.log(gpp_pc))
+        if len(self._ln_gpp_pc_history) > p.learning_window_years + 1:
+            self._ln_gpp_pc_history.pop(0)
+
+        # 4. financial channel
+        savings = p.saving_rate * disposable
+        returns = finance.return_on_capital(alpha, sol.v, self.mobile, self.capital)
+        shares = finance.pool_shares(self.capital, returns, self.attractiveness, p.return_elasticity)
+        home, pooled_in, pooled_out = finance.allocate_savings(savings, self.home_share, shares)
+        self.last_pool_shares = shares
+        investment = home + pooled_in + local_budget * self.mix[:, government.MIX_INVEST]
+        if pol.investment is not None:
+            investment = investment + pol.investment
+        capital = (1.0 - p.depreciation) * self.capital + investment
+
+        # 5. local governments spend, then some learn from peers
+        capacity_spending = local_budget * self.mix[:, government.MIX_CAPACITY]
+        amenity_spending = local_budget * self.mix[:, government.MIX_AMENITY]
+        if pol.capacity_spending is not None:
+            capacity_spending = capacity_spending + pol.capacity_spending
+        if pol.amenity_spending is not None:
+            amenity_spending = amenity_spending + pol.amenity_spending
+        capacity = knowledge.update_capacity(
+            self.capacity,
+            capacity_spending,
+            gpp,
+            p.capacity_effect,
+            p.capacity_decay,
+            self.capacity_floor,
+        )
+        ln_amenity_policy = (
+            1.0 - p.amenity_decay
+        ) * self.ln_amenity_policy + p.amenity_effect * amenity_spending / gpp
+        mix = self.mix
+        if len(self._ln_gpp_pc_history) > 1:
+            span = len(self._ln_gpp_pc_history) - 1
+            growth = (self._ln_gpp_pc_history[-1] - self._ln_gpp_pc_history[0]) / span
+            if p.shocks:
+                mix, _ = government.learn_mixes_random(
+                    mix,
+                    growth,
+                    self.knowledge_weights,
+                    self.rng,
+                    p.learning_probability,
+                    p.learning_rate,
+                    p.learning_noise,
+                )
+            else:
+                mix = government.learn_mixes_expected(
+                    mix, growth, self.knowledge_weights, p.learning_probability, p.learning_rate
+                )
+
+        # 6. knowledge channel
+        spill = knowledge.spillover_matrix(
+            self.ln_productivity, capacity, self.knowledge_weights, p.spillover_rate
+        ).sum(axis=1)
+        ln_productivity = self.ln_productivity + p.tfp_growth + spill
+        if p.shocks and p.shock_sd > 0:
+            ln_productivity = ln_productivity + knowledge.productivity_shocks(
+                self.rng,
+                self.geo.region,
+                len(self.geo.region_names),
+                p.shock_sd,
+                p.shock_regional_correlation,
+            )
+
+        # 7. migration channel and demography
+        utility = (
+            ln_omega
+            + self.ln_amenity_fixed
+            + ln_amenity_policy
+            - p.congestion * np.log(population / self.population_0)
+        )
+        probabilities = migration.choice_probabilities(
+            utility, self.moving_costs, p.migration_choice_sensitivity
+        )
+        flows = migration.migration_flows(self.mobile, probabilities, p.migration_rate)
+        mobile, stocks = migration.apply_migration(self.mobile, self.migrant_stocks, flows)
+        self.last_migration_flows = flows
+        growth_factor = 1.0 + p.natural_growth
+
+        record = YearRecord(
+            year=self.year,
+            gpp=gpp,
+            population=population,
+            mobile=self.mobile,
+            local=self.local,
+            capital=self.capital,
+            productivity=np.exp(self.ln_productivity),
+            capacity=self.capacity,
+            home_share=self.home_share.copy(),
+            attractiveness=self.attractiveness.copy(),
+            amenity=np.exp(self.ln_amenity),
+            mix=self.mix,
+            migrant_stocks=self.migrant_stocks,
+            modern_wage=sol.v,
+            log_real_income=ln_omega,
+            disposable_income=disposable,
+            transfers=transfers,
+            local_budget=local_budget,
+            remittances_received=received,
+            remittances_sent=sent,
+            savings=savings,
+            investment=investment,
+            pooled_out=pooled_out,
+            pooled_in=pooled_in,
+            poverty_headcount=headcount,
+            arrivals=flows.sum(axis=0),
+            departures=flows.sum(axis=1),
+            tax_rate=tax,
+            policy_spending=pol.budget,
+            trade_iterations=sol.iterations,
+        )
+
+        # commit year t+1's stocks (new arrays: the record keeps year t's)
+        self.capital = capital
+        self.capacity = capacity
+        self.ln_amenity_policy = ln_amenity_policy
+        self.mix = mix
+        self.ln_productivity = ln_productivity
+        self.mobile = mobile * growth_factor
+        self.local = self.local * growth_factor
+        self.migrant_stocks = stocks * growth_factor
+        self.year += 1
+        self.last = record
+        return record

@@ -1,0 +1,49 @@
+"""Financial channel (spec §5): savings, the Bangkok-centred national pool, investment, capital."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def return_on_capital(alpha: float, v: np.ndarray, mobile: np.ndarray, capital: np.ndarray) -> np.ndarray:
+    """r_i = α·v_i·L^M_i/K_i (per year)."""
+    return alpha * v * mobile / capital
+
+
+def pool_shares(
+    capital: np.ndarray, returns: np.ndarray, attractiveness: np.ndarray, eta: float
+) -> np.ndarray:
+    """Share of the national pool lent to each province ∝ K_i·(r_i/r̄)^η·f_i (sums to one)."""
+    mean_return = float(returns @ capital / capital.sum())
+    weight = capital * (returns / mean_return) ** eta * attractiveness
+    return weight / weight.sum()
+
+
+def allocate_savings(
+    savings: np.ndarray, home_share: np.ndarray, shares: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(home investment, pooled lending received, pool outflow by origin), all MTHB.
+
+    Money is conserved: Σ savings = Σ home + Σ received (to round-off).
+    """
+    home = home_share * savings
+    to_pool = savings - home
+    received = to_pool.sum() * shares
+    return home, received, to_pool
+
+
+def pooled_finance_flows(to_pool: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """F_ij: pooled savings of i lent in j (MTHB); rows sum to i's deposits in the pool."""
+    return to_pool[:, None] * shares[None, :]
+
+
+def remittances(stocks: np.ndarray, migrant_income: np.ndarray, share: float) -> np.ndarray:
+    """Remittances (MTHB) by origin i (row) and residence j (column), zero on the diagonal.
+
+    `stocks[i, j]` are people from i living in j; each sends `share` of its income
+    `migrant_income[j]` home. Row sums are received by origins, column sums sent by residences;
+    as money flowing on the network the matrix is read transposed (from j to i).
+    """
+    sent = share * stocks * migrant_income[None, :]
+    np.fill_diagonal(sent, 0.0)
+    return sent

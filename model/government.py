@@ -1,0 +1,62 @@
+"""Central and local government (spec §4, §7): taxes, equalising transfers, adaptive budget mixes.
+
+Local governments are the model's adaptive agents: each splits its budget between investment,
+capacity and amenity, and some of them copy part of a better-performing peer's mix each year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Columns of a budget mix m_i.
+MIX_INVEST, MIX_CAPACITY, MIX_AMENITY = 0, 1, 2
+MIX_NAMES = ("invest", "capacity", "amenity")
+
+
+def equalising_transfers(total: float, population: np.ndarray, gpp_per_capita: np.ndarray,
+                         elasticity: float) -> np.ndarray:
+    """Split `total` (MTHB) ∝ L_i·(y_i/ȳ)^(−ε_eq): per head, poorer provinces get more."""
+    mean = gpp_per_capita @ population / population.sum()
+    weight = population * (gpp_per_capita / mean) ** (-elasticity)
+    return total * weight / weight.sum()
+
+
+def initial_mixes(rng: np.random.Generator, n: int, noise: float) -> np.ndarray:
+    """(1/3, 1/3, 1/3) mixed with weight `noise` with a Dirichlet(1, 1, 1) draw per province."""
+    draw = rng.dirichlet(np.ones(3), size=n)
+    return (1.0 - noise) / 3.0 + noise * draw
+
+
+def amenity_fixed_point(spending_share: np.ndarray, effect: float, decay: float) -> np.ndarray:
+    """Policy-made ln B at rest under a spending share s: e_B·s/δ_B."""
+    return effect * spending_share / decay
+
+
+def learn_mixes_random(mix: np.ndarray, growth: np.ndarray, weights: np.ndarray,
+                       rng: np.random.Generator, probability: float, rate: float,
+                       noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """One year of peer learning; returns (new mixes, index of the peer copied or −1).
+
+    Every government draws the same random numbers each year (whether it learns or not), so
+    a change in one province's fortunes does not shift the random stream of the others.
+    """
+    n = len(growth)
+    learns = rng.random(n) < probability
+    u = rng.random(n)
+    cumulative = np.cumsum(weights, axis=1)
+    peer = np.minimum((cumulative < u[:, None] * cumulative[:, -1:]).sum(axis=1), n - 1)
+    draw = rng.dirichlet(np.ones(3), size=n)
+    moves = learns & (growth[peer] > growth)
+    new = mix.copy()
+    stepped = mix[moves] + rate * (mix[peer[moves]] - mix[moves])
+    new[moves] = (1.0 - noise) * stepped + noise * draw[moves]
+    new /= new.sum(axis=1, keepdims=True)
+    return new, np.where(moves, peer, -1)
+
+
+def learn_mixes_expected(mix: np.ndarray, growth: np.ndarray, weights: np.ndarray,
+                         probability: float, rate: float) -> np.ndarray:
+    """The expected value of `learn_mixes_random` without noise (the deterministic switch)."""
+    better = weights * (growth[None, :] > growth[:, None])
+    new = mix + probability * rate * (better @ mix - better.sum(axis=1)[:, None] * mix)
+    return new / new.sum(axis=1, keepdims=True)

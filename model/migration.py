@@ -1,0 +1,115 @@
+"""Migration channel and demography (spec §7b): logit location choice, migrant stocks, amenities.
+
+Flows are computed for all pairs at once as N×N arrays; population moves between provinces
+without being created or destroyed (row sums of the flow matrix leave, column sums arrive).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .trade import EquilibriumError
+
+
+def moving_costs(effective_distance_km: np.ndarray, m0: float, m1: float, d0_km: float) -> np.ndarray:
+    """m_ij = m_0 + m_1·ln(D_ij/D0) off the diagonal, m_ii = 0."""
+    m = m0 + m1 * np.log(effective_distance_km / d0_km)
+    np.fill_diagonal(m, 0.0)
+    return m
+
+
+def choice_probabilities(utility: np.ndarray, costs: np.ndarray, beta: float) -> np.ndarray:
+    """π_ij ∝ exp(β·(U_j − m_ij)), rows sum to one (a numerically safe softmax)."""
+    z = beta * (utility[None, :] - costs)
+    z -= z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
+
+
+def migration_flows(mobile: np.ndarray, probabilities: np.ndarray, rate: float) -> np.ndarray:
+    """M_ij = ρ_m·L^M_i·π_ij for i ≠ j (persons per year); the diagonal (stayers) is zero."""
+    flows = (rate * mobile)[:, None] * probabilities
+    np.fill_diagonal(flows, 0.0)
+    return flows
+
+
+def apply_migration(
+    mobile: np.ndarray, stocks: np.ndarray, flows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """New L^M and origin-by-residence stocks S after the moves in `flows`.
+
+    Movers leaving j carry j's mix of origins with them, so S_oj shrinks in proportion and the
+    same people are added where they arrive.
+    """
+    leaving = flows.sum(axis=1)
+    arriving = flows.sum(axis=0)
+    new_mobile = mobile - leaving + arriving
+    with np.errstate(invalid="ignore", divide="ignore"):
+        origin_share = np.where(mobile > 0, stocks / mobile[None, :], 0.0)
+    new_stocks = stocks - origin_share * leaving[None, :] + origin_share @ flows
+    np.maximum(new_stocks, 0.0, out=new_stocks)  # round-off only: −1e-12 persons
+    return new_mobile, new_stocks
+
+
+def invert_amenities(
+    mobile: np.ndarray,
+    log_real_income: np.ndarray,
+    costs: np.ndarray,
+    beta: float,
+    *,
+    tol: float = 1e-13,
+    max_iter: int = 100_000,
+) -> np.ndarray:
+    """ln B_j that makes net migration zero everywhere (spec §7b), normalised to mean zero.
+
+    Zero net migration means Σ_i L^M_i π_ij = L^M_j for every j: a balancing problem in the
+    attractiveness a_j = exp(β·U_j), solved by proportional fitting to `tol` relative.
+    """
+    kernel = np.exp(-beta * (costs - costs.min(axis=1, keepdims=True)))
+    a = np.ones_like(mobile)
+    for _ in range(max_iter):
+        denom = kernel @ a
+        arrivals = a * ((mobile / denom) @ kernel)
+        ratio = mobile / arrivals
+        a *= ratio
+        a /= np.exp(np.mean(np.log(a)))
+        if np.max(np.abs(ratio - 1.0)) < tol:
+            break
+    else:
+        raise EquilibriumError(
+            "amenity inversion did not converge: max relative gap in arrivals "
+            f"{np.max(np.abs(ratio - 1.0)):.3e} after {max_iter} iterations"
+        )
+    ln_b = np.log(a) / beta - log_real_income
+    return ln_b - ln_b.mean()
+
+
+def initial_migrant_stocks(
+    mobile: np.ndarray,
+    population: np.ndarray,
+    registered: np.ndarray,
+    costs: np.ndarray,
+    beta: float,
+    max_migrant_share: float = 0.9,
+) -> np.ndarray:
+    """Origin-by-residence stocks S(0) of mobile workers from the registered-vs-resident gap.
+
+    Where NESDC's resident population exceeds the (rescaled) DOPA registration, the excess is
+    taken as migrants; they come from provinces with a deficit, in proportion to the deficit
+    times the gravity term exp(−β m_ij). At most `max_migrant_share` of a province's mobile
+    workers are migrants. Without registration data (registered = population) S is diagonal.
+    """
+    gap = population - registered * (population.sum() / registered.sum())
+    excess = np.clip(gap, 0.0, None)
+    excess = np.minimum(excess, max_migrant_share * mobile)
+    deficit = np.clip(-gap, 0.0, None)
+    stocks = np.zeros((len(mobile), len(mobile)))
+    if excess.sum() > 0 and deficit.sum() > 0:
+        pull = deficit[:, None] * np.exp(-beta * (costs - costs.min()))
+        np.fill_diagonal(pull, 0.0)
+        col = pull.sum(axis=0)
+        share = np.divide(pull, col[None, :], out=np.zeros_like(pull), where=col[None, :] > 0)
+        stocks = share * excess[None, :]
+    np.fill_diagonal(stocks, mobile - stocks.sum(axis=0))
+    return stocks

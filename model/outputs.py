@@ -1,0 +1,132 @@
+"""Step 8: yearly snapshots into the model table and the province panel (spec §10).
+
+Each year's `YearRecord` is kept as-is (NumPy arrays, no copies); the pandas tables are built
+once, on request, with the inequality metrics of `model.metrics`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import metrics
+from .economy import YearRecord
+from .geography import Geography
+from .government import MIX_NAMES
+
+
+def region_slug(name: str) -> str:
+    return name.lower().replace(" ", "_")
+
+
+def model_table(records: list[YearRecord], geo: Geography) -> pd.DataFrame:
+    """One row per year: national aggregates, inequality, poverty, fiscal and flow totals."""
+    years = np.array([r.year for r in records])
+    gpp = np.stack([r.gpp for r in records])
+    pop = np.stack([r.population for r in records])
+    pov = np.stack([r.poverty_headcount for r in records])
+    gpp_pc = gpp / pop * 1e6
+    gdp = gpp.sum(axis=1)
+    total_pop = pop.sum(axis=1)
+    bv = geo.bangkok_vicinity
+    growth = np.full(len(years), np.nan)
+    growth[1:] = (gdp[1:] / gdp[:-1] - 1.0) * 100.0
+    rows: dict[str, np.ndarray | list] = {
+        "year": years,
+        "gdp_mthb": gdp,
+        "gdp_growth_pct": growth,
+        "gdp_per_capita_thb": gdp / total_pop * 1e6,
+        "population": total_pop,
+    }
+    cols: dict[str, list[float]] = {
+        k: []
+        for k in (
+            "gini_weighted",
+            "gini_unweighted",
+            "theil_t",
+            "theil_between_regions",
+            "theil_within_regions",
+            "williamson_cv",
+            "cv_unweighted",
+            "max_min_ratio",
+        )
+    }
+    for t in range(len(years)):
+        x, w = gpp_pc[t], pop[t]
+        cols["gini_weighted"].append(metrics.gini(x, w))
+        cols["gini_unweighted"].append(metrics.gini(x))
+        total, between, within = metrics.theil_t_decomposition(x, w, geo.region)
+        cols["theil_t"].append(total)
+        cols["theil_between_regions"].append(between)
+        cols["theil_within_regions"].append(within)
+        cols["williamson_cv"].append(metrics.williamson_cv(x, w))
+        cols["cv_unweighted"].append(metrics.cv(x))
+        cols["max_min_ratio"].append(metrics.max_min_ratio(x))
+    rows.update(cols)
+    rows["sigma_log_gpp_per_capita"] = metrics.sigma_convergence(np.log(gpp_pc))
+    rows["bv_share_gdp"] = gpp[:, bv].sum(axis=1) / gdp
+    rows["bv_share_population"] = pop[:, bv].sum(axis=1) / total_pop
+    poor = pov * pop
+    rows["poverty_pct"] = poor.sum(axis=1) / total_pop * 100.0
+    for g, name in enumerate(geo.region_names):
+        m = geo.region == g
+        if m.any():
+            rows[f"poverty_pct_{region_slug(name)}"] = (
+                poor[:, m].sum(axis=1) / pop[:, m].sum(axis=1) * 100.0
+            )
+    rows["tax_rate"] = np.array([r.tax_rate for r in records])
+    rows["fiscal_cost_mthb"] = np.array([r.policy_spending for r in records])
+    rows["transfers_mthb"] = np.array([r.transfers.sum() for r in records])
+    rows["remittances_mthb"] = np.array([r.remittances_sent.sum() for r in records])
+    rows["pooled_finance_mthb"] = np.array([r.pooled_out.sum() for r in records])
+    rows["investment_mthb"] = np.array([r.investment.sum() for r in records])
+    rows["migrants"] = np.array([r.arrivals.sum() for r in records])
+    rows["trade_iterations"] = np.array([r.trade_iterations for r in records])
+    return pd.DataFrame(rows)
+
+
+#: Province-panel columns: name → (record attribute, scale). Units are in the names.
+_PANEL_FIELDS = {
+    "gpp_mthb": ("gpp", 1.0),
+    "population": ("population", 1.0),
+    "population_mobile": ("mobile", 1.0),
+    "population_local": ("local", 1.0),
+    "capital_mthb": ("capital", 1.0),
+    "productivity": ("productivity", 1.0),
+    "capacity": ("capacity", 1.0),
+    "home_share": ("home_share", 1.0),
+    "financial_attractiveness": ("attractiveness", 1.0),
+    "amenity": ("amenity", 1.0),
+    "poverty_headcount": ("poverty_headcount", 1.0),
+    "arrivals": ("arrivals", 1.0),
+    "departures": ("departures", 1.0),
+    "modern_wage_thb": ("modern_wage", 1e6),
+    "log_real_income": ("log_real_income", 1.0),
+    "disposable_income_mthb": ("disposable_income", 1.0),
+    "transfers_mthb": ("transfers", 1.0),
+    "local_budget_mthb": ("local_budget", 1.0),
+    "remittances_received_mthb": ("remittances_received", 1.0),
+    "remittances_sent_mthb": ("remittances_sent", 1.0),
+    "savings_mthb": ("savings", 1.0),
+    "investment_mthb": ("investment", 1.0),
+}
+
+
+def province_panel(records: list[YearRecord], geo: Geography) -> pd.DataFrame:
+    """One row per province and year (long format), sorted by year then province."""
+    n, t = geo.n, len(records)
+    data: dict[str, np.ndarray] = {
+        "year": np.repeat([r.year for r in records], n),
+        "code": np.tile(geo.codes, t),
+        "name_en": np.tile(np.array(geo.name_en, dtype=object), t),
+        "name_th": np.tile(np.array(geo.name_th, dtype=object), t),
+        "region": np.tile(np.array(geo.region_names, dtype=object)[geo.region], t),
+    }
+    for column, (attr, scale) in _PANEL_FIELDS.items():
+        data[column] = np.concatenate([getattr(r, attr) for r in records]) * scale
+    data["gpp_per_capita_thb"] = data["gpp_mthb"] / data["population"] * 1e6
+    data["net_migration"] = data["arrivals"] - data["departures"]
+    mix = np.concatenate([r.mix for r in records])
+    for k, name in enumerate(MIX_NAMES):
+        data[f"mix_{name}"] = mix[:, k]
+    return pd.DataFrame(data)

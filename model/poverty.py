@@ -1,0 +1,29 @@
+"""Poverty (spec §9): lognormal household income within each province."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import brentq
+from scipy.special import ndtr, ndtri
+
+
+def lognormal_sd_from_gini(gini: float) -> float:
+    """s = √2·Φ⁻¹((1 + G)/2): the log-sd of a lognormal with Gini G."""
+    return float(np.sqrt(2.0) * ndtri((1.0 + gini) / 2.0))
+
+
+def headcount(mean_income: np.ndarray, poverty_line: float, log_sd: float) -> np.ndarray:
+    """Share of persons below the line: Φ((ln z − ln mean + s²/2)/s). Incomes in THB/person/yr."""
+    return ndtr((np.log(poverty_line) - np.log(mean_income) + 0.5 * log_sd**2) / log_sd)
+
+
+def calibrate_income_scale(income_per_person: np.ndarray, population: np.ndarray,
+                           poverty_line: float, log_sd: float, target_rate: float) -> float:
+    """ζ such that the population-weighted national headcount equals `target_rate`."""
+    weights = population / population.sum()
+
+    def gap(log_zeta: float) -> float:
+        rates = headcount(np.exp(log_zeta) * income_per_person, poverty_line, log_sd)
+        return float(rates @ weights) - target_rate
+
+    return float(np.exp(brentq(gap, -20.0, 20.0, xtol=1e-14)))
