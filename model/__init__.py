@@ -52,9 +52,7 @@ def simulate(
     return model
 
 
-def run(
-    years: int = 31, seed: int | None = 42, **params: Any
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def run(years: int = 31, seed: int | None = 42, **params: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run the baseline and return (model table, province panel), one row per year / province-year.
 
     `params` override parameters by name or alias, e.g. ``run(sigma=4, shocks=False)``.

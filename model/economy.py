@@ -12,7 +12,7 @@ the stocks at the start of t, the outcomes of t and the flows during t (step 8 s
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -147,8 +147,6 @@ class PolicyInputs:
     investment: np.ndarray | None = None
     capacity_spending: np.ndarray | None = None
     amenity_spending: np.ndarray | None = None
-    poor_transfers: np.ndarray | None = None  # paid to poor persons (precision targeting)
-    extra: dict = field(default_factory=dict)
 
 
 class Economy:
@@ -285,7 +283,7 @@ class Economy:
     # ------------------------------------------------------------------ the yearly cycle
     def cycle(self) -> YearRecord:
         """Run year t (spec §2 steps 1–7) and return its record; the state becomes year t+1."""
-        p, n = self.params, self.geo.n
+        p = self.params
         sigma, mu, alpha = p.elasticity_substitution, p.modern_share, p.capital_share
 
         # 1. policies spend their budgets and change fundamentals
@@ -323,8 +321,6 @@ class Economy:
         received, sent = self._remittances(sol.v, tax)
         disposable = (1.0 - tax - self.local_tax_rate) * gpp + received - sent
         income_pc = self.income_scale * disposable / population * 1e6  # THB per person
-        if pol.poor_transfers is not None:
-            income_pc = income_pc + pol.poor_transfers * 1e6 / population
         headcount = poverty.headcount(income_pc, p.poverty_line_thb_year, self.poverty_log_sd)
         ln_omega = trade.log_real_income(sol.v, sol.P, alpha, tax, mu, sigma)
         self._ln_gpp_pc_history.append(np.log(gpp_pc))
@@ -334,7 +330,9 @@ class Economy:
         # 4. financial channel
         savings = p.saving_rate * disposable
         returns = finance.return_on_capital(alpha, sol.v, self.mobile, self.capital)
-        shares = finance.pool_shares(self.capital, returns, self.attractiveness, p.return_elasticity)
+        shares = finance.pool_shares(
+            self.capital, returns, self.attractiveness, p.return_elasticity
+        )
         home, pooled_in, pooled_out = finance.allocate_savings(savings, self.home_share, shares)
         self.last_pool_shares = shares
         investment = home + pooled_in + local_budget * self.mix[:, government.MIX_INVEST]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def return_on_capital(alpha: float, v: np.ndarray, mobile: np.ndarray, capital: np.ndarray) -> np.ndarray:
+def return_on_capital(
+    alpha: float, v: np.ndarray, mobile: np.ndarray, capital: np.ndarray
+) -> np.ndarray:
     """r_i = α·v_i·L^M_i/K_i (per year)."""
     return alpha * v * mobile / capital
 
@@ -15,7 +17,8 @@ def pool_shares(
 ) -> np.ndarray:
     """Share of the national pool lent to each province ∝ K_i·(r_i/r̄)^η·f_i (sums to one)."""
     mean_return = float(returns @ capital / capital.sum())
-    weight = capital * (returns / mean_return) ** eta * attractiveness
+    relative = returns / mean_return if mean_return > 0 else np.ones_like(returns)
+    weight = capital * relative**eta * attractiveness
     return weight / weight.sum()
 
 

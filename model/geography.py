@@ -1,4 +1,4 @@
-"""Provinces, distances and freeness of trade (spec §0, §3): the bundled Thai data or a synthetic map.
+"""Provinces, distances and freeness of trade (spec §0, §3): bundled Thai data or a synthetic map.
 
 The loader validates the bundled tables and names the file, row and column of any problem, so a
 user who edits the data gets told exactly what is wrong.
@@ -152,7 +152,8 @@ def load_provinces(path: Path | str = PROVINCES_CSV, *, expected_count: int | No
     missing = [c for c in REQUIRED_COLUMNS if c not in rows[0]]
     if missing:
         raise DataError(
-            f"{path}: missing column(s) {', '.join(missing)}; required: {', '.join(REQUIRED_COLUMNS)}"
+            f"{path}: missing column(s) {', '.join(missing)}; "
+            f"required: {', '.join(REQUIRED_COLUMNS)}"
         )
     if expected_count is not None and len(rows) != expected_count:
         raise DataError(f"{path}: {len(rows)} provinces, expected {expected_count}")

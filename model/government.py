@@ -13,8 +13,9 @@ MIX_INVEST, MIX_CAPACITY, MIX_AMENITY = 0, 1, 2
 MIX_NAMES = ("invest", "capacity", "amenity")
 
 
-def equalising_transfers(total: float, population: np.ndarray, gpp_per_capita: np.ndarray,
-                         elasticity: float) -> np.ndarray:
+def equalising_transfers(
+    total: float, population: np.ndarray, gpp_per_capita: np.ndarray, elasticity: float
+) -> np.ndarray:
     """Split `total` (MTHB) ∝ L_i·(y_i/ȳ)^(−ε_eq): per head, poorer provinces get more."""
     mean = gpp_per_capita @ population / population.sum()
     weight = population * (gpp_per_capita / mean) ** (-elasticity)
@@ -32,9 +33,15 @@ def amenity_fixed_point(spending_share: np.ndarray, effect: float, decay: float)
     return effect * spending_share / decay
 
 
-def learn_mixes_random(mix: np.ndarray, growth: np.ndarray, weights: np.ndarray,
-                       rng: np.random.Generator, probability: float, rate: float,
-                       noise: float) -> tuple[np.ndarray, np.ndarray]:
+def learn_mixes_random(
+    mix: np.ndarray,
+    growth: np.ndarray,
+    weights: np.ndarray,
+    rng: np.random.Generator,
+    probability: float,
+    rate: float,
+    noise: float,
+) -> tuple[np.ndarray, np.ndarray]:
     """One year of peer learning; returns (new mixes, index of the peer copied or −1).
 
     Every government draws the same random numbers each year (whether it learns or not), so
@@ -54,8 +61,9 @@ def learn_mixes_random(mix: np.ndarray, growth: np.ndarray, weights: np.ndarray,
     return new, np.where(moves, peer, -1)
 
 
-def learn_mixes_expected(mix: np.ndarray, growth: np.ndarray, weights: np.ndarray,
-                         probability: float, rate: float) -> np.ndarray:
+def learn_mixes_expected(
+    mix: np.ndarray, growth: np.ndarray, weights: np.ndarray, probability: float, rate: float
+) -> np.ndarray:
     """The expected value of `learn_mixes_random` without noise (the deterministic switch)."""
     better = weights * (growth[None, :] > growth[:, None])
     new = mix + probability * rate * (better @ mix - better.sum(axis=1)[:, None] * mix)

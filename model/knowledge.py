@@ -5,8 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 
-def spillover_weights(distance_km: np.ndarray, half_distance_km: float, university_weight: float,
-                      research_university: np.ndarray) -> np.ndarray:
+def spillover_weights(
+    distance_km: np.ndarray,
+    half_distance_km: float,
+    university_weight: float,
+    research_university: np.ndarray,
+) -> np.ndarray:
     """w_ij = e^(−d_ij ln2/H_K)·(1 + u·U_j), zero on the diagonal, rows normalised to one."""
     w = np.exp(-distance_km * (np.log(2.0) / half_distance_km))
     w *= 1.0 + university_weight * research_university.astype(float)[None, :]
@@ -14,32 +18,48 @@ def spillover_weights(distance_km: np.ndarray, half_distance_km: float, universi
     return w / w.sum(axis=1, keepdims=True)
 
 
-def spillover_matrix(ln_a: np.ndarray, capacity: np.ndarray, weights: np.ndarray,
-                     rate: float) -> np.ndarray:
+def spillover_matrix(
+    ln_a: np.ndarray, capacity: np.ndarray, weights: np.ndarray, rate: float
+) -> np.ndarray:
     """Knowledge flows λ_K·c_i·w_ij·(ln A_j − ln A_i)^+ (log points a year, into i from j)."""
     gap = ln_a[None, :] - ln_a[:, None]
     np.maximum(gap, 0.0, out=gap)
     return (rate * capacity)[:, None] * weights * gap
 
 
-def productivity_shocks(rng: np.random.Generator, region: np.ndarray, n_regions: int,
-                        sd: float, regional_correlation: float) -> np.ndarray:
+def productivity_shocks(
+    rng: np.random.Generator,
+    region: np.ndarray,
+    n_regions: int,
+    sd: float,
+    regional_correlation: float,
+) -> np.ndarray:
     """ε_i = σ_A·(ρ_A·z_region(i) + sqrt(1 − ρ_A²)·z_i), z ~ N(0, 1)."""
     z_region = rng.standard_normal(n_regions)
     z = rng.standard_normal(len(region))
-    return sd * (regional_correlation * z_region[region]
-                 + np.sqrt(1.0 - regional_correlation**2) * z)
+    return sd * (
+        regional_correlation * z_region[region] + np.sqrt(1.0 - regional_correlation**2) * z
+    )
 
 
-def update_capacity(capacity: np.ndarray, spending: np.ndarray, gpp: np.ndarray, effect: float,
-                    decay: float, floor: np.ndarray) -> np.ndarray:
+def update_capacity(
+    capacity: np.ndarray,
+    spending: np.ndarray,
+    gpp: np.ndarray,
+    effect: float,
+    decay: float,
+    floor: np.ndarray,
+) -> np.ndarray:
     """c ← c + e_c·(spend/GPP)·(1 − c) − δ_c·(c − c_min,i), kept within [0, 1]."""
     new = capacity + effect * (spending / gpp) * (1.0 - capacity) - decay * (capacity - floor)
     return np.clip(new, 0.0, 1.0)
 
 
-def capacity_fixed_point(spending_share: np.ndarray, effect: float, decay: float,
-                         floor: np.ndarray) -> np.ndarray:
+def capacity_fixed_point(
+    spending_share: np.ndarray, effect: float, decay: float, floor: np.ndarray
+) -> np.ndarray:
     """c* solving e_c·s·(1 − c) = δ_c·(c − c_min): capacity at rest under a spending share s."""
     gain = effect * spending_share
-    return np.clip((gain + decay * floor) / (gain + decay), 0.0, 1.0)
+    total = gain + decay
+    safe = np.where(total > 0, total, 1.0)
+    return np.where(total > 0, np.clip((gain + decay * floor) / safe, 0.0, 1.0), floor)

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from .trade import EquilibriumError
+from . import solvers
 
 
-def moving_costs(effective_distance_km: np.ndarray, m0: float, m1: float, d0_km: float) -> np.ndarray:
-    """m_ij = m_0 + m_1·ln(D_ij/D0) off the diagonal, m_ii = 0."""
-    m = m0 + m1 * np.log(effective_distance_km / d0_km)
+def moving_costs(
+    effective_distance_km: np.ndarray, m0: float, m1: float, d0_km: float
+) -> np.ndarray:
+    """m_ij = max(0, m_0 + m_1·ln(D_ij/D0)) off the diagonal, m_ii = 0.
+
+    The floor at zero (moving never costs less than staying) matters only for pairs closer
+    than D0·e^(−m_0/m_1), about 1.4 km at the defaults.
+    """
+    m = np.maximum(0.0, m0 + m1 * np.log(effective_distance_km / d0_km))
     np.fill_diagonal(m, 0.0)
     return m
 
@@ -58,30 +64,36 @@ def invert_amenities(
     costs: np.ndarray,
     beta: float,
     *,
-    tol: float = 1e-13,
-    max_iter: int = 100_000,
+    tol: float = 1e-11,
+    max_iter: int = 100,
 ) -> np.ndarray:
     """ln B_j that makes net migration zero everywhere (spec §7b), normalised to mean zero.
 
     Zero net migration means Σ_i L^M_i π_ij = L^M_j for every j: a balancing problem in the
-    attractiveness a_j = exp(β·U_j), solved by proportional fitting to `tol` relative.
+    attractiveness a_j = exp(β·U_j), solved by Newton's method to `tol` in log units.
     """
-    kernel = np.exp(-beta * (costs - costs.min(axis=1, keepdims=True)))
+    log_kernel = -beta * costs
+
+    def fun(ln_a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        z = log_kernel + ln_a[None, :]
+        z -= z.max(axis=1, keepdims=True)
+        pi = np.exp(z)
+        pi /= pi.sum(axis=1, keepdims=True)
+        movers = mobile[:, None] * pi
+        arrivals = movers.sum(axis=0)
+        # ∂ arrivals_j / ∂ ln a_k = arrivals_j δ_jk − Σ_i L_i π_ij π_ik
+        J = np.eye(len(ln_a)) - (movers.T @ pi) / arrivals[:, None]
+        return np.log(arrivals) - np.log(mobile), J
+
+    # a few proportional-fitting sweeps bring Newton into its basin
+    kernel = np.exp(log_kernel - log_kernel.max(axis=1, keepdims=True))
     a = np.ones_like(mobile)
-    for _ in range(max_iter):
-        denom = kernel @ a
-        arrivals = a * ((mobile / denom) @ kernel)
-        ratio = mobile / arrivals
-        a *= ratio
-        a /= np.exp(np.mean(np.log(a)))
-        if np.max(np.abs(ratio - 1.0)) < tol:
-            break
-    else:
-        raise EquilibriumError(
-            "amenity inversion did not converge: max relative gap in arrivals "
-            f"{np.max(np.abs(ratio - 1.0)):.3e} after {max_iter} iterations"
-        )
-    ln_b = np.log(a) / beta - log_real_income
+    for _ in range(50):
+        a *= mobile / (a * ((mobile / (kernel @ a)) @ kernel))
+        a /= a.max()
+    ln_a = solvers.newton(fun, np.log(a), tol=tol, max_iter=max_iter, what="amenity inversion",
+                          stall_tol=1e-6)  # fmt: skip
+    ln_b = ln_a / beta - log_real_income
     return ln_b - ln_b.mean()
 
 

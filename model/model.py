@@ -19,7 +19,10 @@ from .parameters import Parameters
 CHANNELS = ("trade", "finance", "migration", "knowledge")
 CHANNEL_UNITS = {
     "trade": "MTHB per year (modern goods from i sold in j)",
-    "finance": "MTHB per year (savings of i pooled and lent in j, plus remittances sent home to j by migrants living in i)",
+    "finance": (
+        "MTHB per year (savings of i pooled and lent in j, plus remittances sent home to j "
+        "by migrants living in i)"
+    ),
     "migration": "persons per year (moving from i to j)",
     "knowledge": "log points per year (productivity spillover from j into i, drawn j → i)",
 }
@@ -124,6 +127,11 @@ class DecentraModel(mesa.Model):
         np.fill_diagonal(flows, 0.0)
         src, dst = np.nonzero(flows > min_flow)
         graph.add_weighted_edges_from(
-            zip(geo.codes[src].tolist(), geo.codes[dst].tolist(), flows[src, dst].tolist(), strict=True)
+            zip(
+                geo.codes[src].tolist(),
+                geo.codes[dst].tolist(),
+                flows[src, dst].tolist(),
+                strict=True,
+            )
         )
         return graph

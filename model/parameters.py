@@ -58,11 +58,11 @@ class Parameters:
         source=ASSUMPTION + " (tradable modern share of expenditure); needs μ < (σ−1)/σ",
         doc="share of spending on traded modern goods")  # fmt: skip
     distance_elasticity: float = _p(
-        1.0, symbol="θ", unit="-", bounds=(0.1, 3.0), alias="theta",
+        1.0, symbol="θ", unit="-", bounds=(0.1, 2.0), alias="theta",
         source="Disdier & Head (2008) meta-analysis: distance elasticity ≈ 0.9–1.1",
         doc="elasticity of freeness of trade to effective distance")  # fmt: skip
     distance_scale_km: float = _p(
-        10.0, symbol="D0", unit="km", bounds=(1.0, 200.0), alias="d0",
+        10.0, symbol="D0", unit="km", bounds=(1.0, 50.0), alias="d0",
         source=ASSUMPTION + " (distance below which trade is free)",
         doc="distance scale of the freeness of trade")  # fmt: skip
     capital_share: float = _p(
@@ -88,7 +88,8 @@ class Parameters:
         doc="share of central revenue transferred to local governments")  # fmt: skip
     equalization_elasticity: float = _p(
         0.5, symbol="ε_eq", unit="-", bounds=(0.0, 3.0), alias="eps_eq",
-        source=ASSUMPTION, doc="how strongly transfers favour poorer provinces")  # fmt: skip
+        source=ASSUMPTION,
+        doc="how strongly transfers favour poorer provinces")  # fmt: skip
     # --- financial channel (§5) ---
     depreciation: float = _p(
         0.06, symbol="δ", unit="1/year", bounds=(0.0, 0.3), alias="delta",
@@ -103,59 +104,74 @@ class Parameters:
         doc="initial share of savings invested in the home province")  # fmt: skip
     return_elasticity: float = _p(
         2.0, symbol="η", unit="-", bounds=(0.0, 10.0), alias="eta",
-        source=ASSUMPTION, doc="sensitivity of the national pool to relative returns")  # fmt: skip
+        source=ASSUMPTION,
+        doc="sensitivity of the national pool to relative returns")  # fmt: skip
     financial_attractiveness: float = _p(
         1.0, symbol="f", unit="-", bounds=(0.01, 100.0), alias="f",
         source=ASSUMPTION + " (1 everywhere at start; raised by policies)",
         doc="initial financial attractiveness of every province")  # fmt: skip
     remittance_share: float = _p(
         0.1, symbol="ρ_rem", unit="share of migrant income", bounds=(0.0, 1.0), alias="rho_rem",
-        source=ASSUMPTION, doc="share of a migrant's income sent to the province of origin")  # fmt: skip
+        source=ASSUMPTION,
+        doc="share of a migrant's income sent to the province of origin")  # fmt: skip
     # --- knowledge channel (§6) ---
     tfp_growth: float = _p(
         0.02, symbol="g_A", unit="1/year", bounds=(-0.05, 0.1), alias="g_a",
-        source=ASSUMPTION + " (Thai TFP growth ≈ 1–2%/yr)", doc="common productivity growth")  # fmt: skip
+        source=ASSUMPTION + " (Thai TFP growth ≈ 1–2%/yr)",
+        doc="common productivity growth")  # fmt: skip
     spillover_rate: float = _p(
         0.03, symbol="λ_K", unit="1/year", bounds=(0.0, 0.5), alias="lambda_k",
-        source=ASSUMPTION, doc="speed of catch-up to better-off neighbours")  # fmt: skip
+        source=ASSUMPTION,
+        doc="speed of catch-up to better-off neighbours")  # fmt: skip
     spillover_half_distance_km: float = _p(
         300.0, symbol="H_K", unit="km", bounds=(10.0, 5000.0), alias="h_k",
         source=ASSUMPTION + " (knowledge spillovers halve every few hundred km)",
         doc="distance at which a knowledge link's weight halves")  # fmt: skip
     university_weight: float = _p(
         0.5, symbol="u", unit="-", bounds=(0.0, 5.0), alias="u",
-        source=ASSUMPTION, doc="extra weight of a province hosting a research university")  # fmt: skip
+        source=ASSUMPTION,
+        doc="extra weight of a province hosting a research university")  # fmt: skip
     shock_sd: float = _p(
         0.02, symbol="σ_A", unit="log points/year", bounds=(0.0, 0.2), alias="sigma_a",
-        source=ASSUMPTION, doc="standard deviation of productivity shocks")  # fmt: skip
+        source=ASSUMPTION,
+        doc="standard deviation of productivity shocks")  # fmt: skip
     shock_regional_correlation: float = _p(
         0.5, symbol="ρ_A", unit="-", bounds=(0.0, 1.0), alias="rho_a",
-        source=ASSUMPTION, doc="share of a shock common to the region (as a correlation)")  # fmt: skip
+        source=ASSUMPTION,
+        doc="share of a shock common to the region (as a correlation)")  # fmt: skip
     capacity_floor: float = _p(
         0.1, symbol="c_min", unit="-", bounds=(0.0, 1.0), alias="c_min",
-        source=ASSUMPTION, doc="absorptive capacity with no spending")  # fmt: skip
+        source=ASSUMPTION,
+        doc="absorptive capacity with no spending")  # fmt: skip
     capacity_floor_university: float = _p(
         0.2, symbol="c_U", unit="-", bounds=(0.0, 1.0), alias="c_u",
-        source=ASSUMPTION, doc="rise of the capacity floor where a research university is")  # fmt: skip
+        source=ASSUMPTION,
+        doc="rise of the capacity floor where a research university is")  # fmt: skip
     capacity_decay: float = _p(
         0.05, symbol="δ_c", unit="1/year", bounds=(0.0, 1.0), alias="delta_c",
-        source=ASSUMPTION, doc="decay of capacity towards its floor")  # fmt: skip
+        source=ASSUMPTION,
+        doc="decay of capacity towards its floor")  # fmt: skip
     capacity_effect: float = _p(
         5.0, symbol="e_c", unit="per (spending/GPP)", bounds=(0.0, 50.0), alias="e_c",
-        source=ASSUMPTION, doc="capacity gained per unit of capacity spending over GPP")  # fmt: skip
+        source=ASSUMPTION,
+        doc="capacity gained per unit of capacity spending over GPP")  # fmt: skip
     # --- local governments (§7) ---
     amenity_effect: float = _p(
         5.0, symbol="e_B", unit="log points per (spending/GPP)", bounds=(0.0, 50.0), alias="e_b",
-        source=ASSUMPTION, doc="amenity gained per unit of amenity spending over GPP")  # fmt: skip
+        source=ASSUMPTION,
+        doc="amenity gained per unit of amenity spending over GPP")  # fmt: skip
     amenity_decay: float = _p(
         0.05, symbol="δ_B", unit="1/year", bounds=(0.001, 1.0), alias="delta_b",
-        source=ASSUMPTION, doc="decay of policy-made amenity")  # fmt: skip
+        source=ASSUMPTION,
+        doc="decay of policy-made amenity")  # fmt: skip
     learning_probability: float = _p(
         0.2, symbol="p_learn", unit="1/year", bounds=(0.0, 1.0), alias="p_learn",
-        source=ASSUMPTION, doc="chance a local government compares itself with a peer")  # fmt: skip
+        source=ASSUMPTION,
+        doc="chance a local government compares itself with a peer")  # fmt: skip
     learning_rate: float = _p(
         0.3, symbol="ℓ", unit="-", bounds=(0.0, 1.0), alias="ell",
-        source=ASSUMPTION, doc="step towards a better-performing peer's budget mix")  # fmt: skip
+        source=ASSUMPTION,
+        doc="step towards a better-performing peer's budget mix")  # fmt: skip
     learning_window_years: int = _p(
         5, symbol="—", unit="years", bounds=(1, 30), alias=None, integer=True,
         source="spec §7 (growth over the last 5 years)",
@@ -174,18 +190,21 @@ class Parameters:
         source=ASSUMPTION + " (NSO Migration Survey 2019: 0.98% of people moved in a year)",
         doc="share of mobile workers who reconsider where to live each year")  # fmt: skip
     migration_choice_sensitivity: float = _p(
-        2.0, symbol="β", unit="-", bounds=(0.0, 1000.0), alias="beta",
+        2.0, symbol="β", unit="-", bounds=(0.05, 20.0), alias="beta",
         source=ASSUMPTION + " (β·m_1 ≈ 1, the distance elasticity of migration)",
         doc="logit sensitivity of location choice")  # fmt: skip
     migration_cost_fixed: float = _p(
         1.0, symbol="m_0", unit="log utility", bounds=(0.0, 10.0), alias="m0",
-        source=ASSUMPTION, doc="fixed cost of moving to another province")  # fmt: skip
+        source=ASSUMPTION,
+        doc="fixed cost of moving to another province")  # fmt: skip
     migration_cost_distance: float = _p(
         0.5, symbol="m_1", unit="log utility per ln(km)", bounds=(0.0, 5.0), alias="m1",
-        source=ASSUMPTION, doc="moving cost per log of effective distance")  # fmt: skip
+        source=ASSUMPTION,
+        doc="moving cost per log of effective distance")  # fmt: skip
     congestion: float = _p(
         0.1, symbol="ψ", unit="-", bounds=(0.0, 5.0), alias="psi",
-        source=ASSUMPTION, doc="disutility of a province's growth in population")  # fmt: skip
+        source=ASSUMPTION,
+        doc="disutility of a province's growth in population")  # fmt: skip
     natural_growth: float = _p(
         0.002, symbol="n", unit="1/year", bounds=(-0.05, 0.05), alias="n",
         source="NSO SYB 2022 T1.9: natural increase 1.54 per 1,000 (2019); UN WPP 0.3%/yr",

@@ -17,8 +17,13 @@ def headcount(mean_income: np.ndarray, poverty_line: float, log_sd: float) -> np
     return ndtr((np.log(poverty_line) - np.log(mean_income) + 0.5 * log_sd**2) / log_sd)
 
 
-def calibrate_income_scale(income_per_person: np.ndarray, population: np.ndarray,
-                           poverty_line: float, log_sd: float, target_rate: float) -> float:
+def calibrate_income_scale(
+    income_per_person: np.ndarray,
+    population: np.ndarray,
+    poverty_line: float,
+    log_sd: float,
+    target_rate: float,
+) -> float:
     """ζ such that the population-weighted national headcount equals `target_rate`."""
     weights = population / population.sum()
 

@@ -1,0 +1,327 @@
+"""Benchmark of the decentra model: runs per second on one core, Mesa/recording overhead, breakdown.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/bench_model.py            # full: 20 repeats, N = 77, 300, 928
+    .venv/bin/python benchmarks/bench_model.py --quick    # 5 repeats, N = 77
+
+What is timed (time.perf_counter, gc left on, warm-up runs first, calibration cache warm):
+
+* full run  = ``DecentraModel(geo, seed=s)`` + 31 × ``step()`` + ``model_table()`` +
+  ``province_panel()`` (years 2019–2050, all outputs);
+* bare core = ``Economy(geo, Parameters(), np.random.default_rng(s))`` + 32 × ``cycle()``
+  (the same 32 years, no Mesa, no tables);
+* cold calibration = ``calibrate(geo, Parameters())`` right after ``_CALIBRATIONS.clear()``.
+
+The target is one core, so the process is pinned to one CPU where the OS allows it and the BLAS /
+OpenMP thread pools are limited to one thread before NumPy is imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+# One core: limit the thread pools before NumPy (and its BLAS) is loaded.
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+_NUMPY_ALREADY_LOADED = "numpy" in sys.modules
+for _var in THREAD_VARS:
+    os.environ[_var] = "1"
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, not installed
+
+import mesa  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from model import DecentraModel, Economy, Parameters, load_thailand, synthetic_geography  # noqa: E402
+from model.economy import _CALIBRATIONS, calibrate  # noqa: E402
+from model.geography import Geography  # noqa: E402
+
+YEARS = 31  # steps after the 2019 year recorded by construction: 2019–2050 is 32 cycles
+TARGET_RUNS_PER_S = 100.0
+TARGET_FULL_OVER_BARE = 1.3
+MIN_REPEATS = 5
+SLOW_RUN_S = 20.0  # a single run slower than this always gets the minimum number of repeats
+SYNTHETIC_SEED = 0
+COLD_CALIBRATIONS = 5
+
+
+# ---------------------------------------------------------------------------------- setup
+def pin_to_one_core() -> str:
+    """Pin this process to its lowest allowed CPU (Linux); say what happened."""
+    if not (hasattr(os, "sched_setaffinity") and hasattr(os, "sched_getaffinity")):
+        return "not pinned (os.sched_setaffinity unavailable on this platform)"
+    allowed = os.sched_getaffinity(0)
+    cpu = min(allowed)
+    try:
+        os.sched_setaffinity(0, {cpu})
+    except OSError as exc:
+        return f"not pinned ({exc})"
+    return f"pinned to CPU {cpu} (of {len(allowed)} allowed) with os.sched_setaffinity"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--repeats", type=int, default=20, help="timed runs per case (default 20, minimum 5)"
+    )
+    parser.add_argument(
+        "--sizes",
+        default="77,300,928",
+        help="comma-separated province counts of the synthetic geographies (default 77,300,928)",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=60.0,
+        help="seconds allowed per timed case; slow cases (large N) run fewer repeats, never fewer "
+        f"than {MIN_REPEATS} (default 60)",
+    )
+    parser.add_argument("--quick", action="store_true", help="repeats 5, sizes 77")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.repeats, args.sizes = 5, "77"
+    try:
+        args.sizes = [int(s) for s in str(args.sizes).split(",") if s.strip()]
+    except ValueError:
+        parser.error(f"--sizes must be comma-separated integers, got {args.sizes!r}")
+    if not args.sizes or min(args.sizes) < 2:
+        parser.error("--sizes needs at least one size, each ≥ 2")
+    if args.repeats < MIN_REPEATS:
+        parser.error(f"--repeats must be ≥ {MIN_REPEATS}")
+    return args
+
+
+# ---------------------------------------------------------------------------------- timing
+def full_run(geo: Geography | None, seed: int) -> dict[str, float]:
+    """One 31-year run with all outputs; seconds per phase."""
+    t0 = time.perf_counter()
+    model = DecentraModel(geo, seed=seed)
+    t1 = time.perf_counter()
+    for _ in range(YEARS):
+        model.step()
+    t2 = time.perf_counter()
+    national = model.model_table()
+    t3 = time.perf_counter()
+    panel = model.province_panel()
+    t4 = time.perf_counter()
+    n = model.geography.n
+    if len(national) != YEARS + 1 or len(panel) != (YEARS + 1) * n:
+        raise RuntimeError(f"unexpected table sizes {len(national)}, {len(panel)} for N = {n}")
+    return {
+        "total": t4 - t0,
+        "construct": t1 - t0,
+        "steps": t2 - t1,
+        "model_table": t3 - t2,
+        "province_panel": t4 - t3,
+    }
+
+
+def bare_run(geo: Geography, seed: int) -> dict[str, float]:
+    """The NumPy core alone over the same 32 years (2019–2050); seconds."""
+    t0 = time.perf_counter()
+    economy = Economy(geo, Parameters(), np.random.default_rng(seed))
+    for _ in range(YEARS + 1):
+        economy.cycle()
+    t1 = time.perf_counter()
+    if economy.year != 2019 + YEARS + 1:
+        raise RuntimeError(f"bare core ended in year {economy.year}")
+    return {"total": t1 - t0}
+
+
+class Case:
+    """Timed runs of one function on one geography, with warm-up and an adaptive repeat count."""
+
+    def __init__(
+        self,
+        run: Callable[[Geography | None, int], dict[str, float]],
+        geo: Geography | None,
+        repeats: int,
+        budget_s: float,
+    ) -> None:
+        # Warm-up: fills the calibration cache and touches every code path (2 runs, 1 if slow).
+        first = run(geo, 10_000)["total"]
+        if first < 1.0:
+            first = min(first, run(geo, 10_001)["total"])
+        self.warmup_s = first
+        self.repeats = repeats
+        self.note = ""
+        if first > SLOW_RUN_S:
+            self.repeats = MIN_REPEATS
+            self.note = f"one run took {first:.1f} s > {SLOW_RUN_S:.0f} s: {MIN_REPEATS} repeats"
+        elif first * repeats > budget_s:
+            self.repeats = max(MIN_REPEATS, int(budget_s / first))
+            self.note = (
+                f"one run took {first:.1f} s; {repeats} repeats would exceed the "
+                f"{budget_s:.0f} s budget: {self.repeats} repeats"
+            )
+        samples = [run(geo, seed) for seed in range(1, self.repeats + 1)]
+        self.ms = {k: np.array([s[k] for s in samples]) * 1e3 for k in samples[0]}
+
+    def median(self, key: str = "total") -> float:
+        return float(np.median(self.ms[key]))
+
+    def p90(self, key: str = "total") -> float:
+        return float(np.percentile(self.ms[key], 90))
+
+
+def cold_calibration_ms(geo: Geography, times: int = COLD_CALIBRATIONS) -> np.ndarray:
+    """Milliseconds of `calibrate` with an empty cache, `times` times (the cache is refilled)."""
+    params = Parameters()
+    out = []
+    for _ in range(times):
+        _CALIBRATIONS.clear()
+        t0 = time.perf_counter()
+        calibrate(geo, params)
+        out.append(time.perf_counter() - t0)
+    return np.array(out) * 1e3
+
+
+# ---------------------------------------------------------------------------------- report
+def verdict(ok: bool) -> str:
+    return "MET" if ok else "NOT MET"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    pinning = pin_to_one_core()
+    started = time.perf_counter()
+
+    print("decentra model benchmark (benchmarks/bench_model.py)")
+    print(
+        f"target: ≥ {TARGET_RUNS_PER_S:.0f} runs/s on one core for 77 provinces, "
+        f"full/bare ≤ {TARGET_FULL_OVER_BARE}"
+    )
+    print(
+        f"Python {platform.python_version()} ({platform.python_implementation()}), "
+        f"NumPy {np.__version__}, Mesa {mesa.__version__}, pandas {pd.__version__}"
+    )
+    print(f"platform: {platform.platform()}; os.cpu_count() = {os.cpu_count()}; {pinning}")
+    threads = ", ".join(f"{v}=1" for v in THREAD_VARS)
+    when = "after NumPy was already imported (no effect!)" if _NUMPY_ALREADY_LOADED else "before"
+    print(f"thread pools: {threads} set {when} importing NumPy")
+    print(
+        f"timer: time.perf_counter; gc {'enabled' if gc.isenabled() else 'DISABLED'}; "
+        "warm-up runs (2, or 1 if a run takes > 1 s) before each case; calibration cache warm"
+    )
+    print(
+        f"run: years 2019–{2019 + YEARS} (construction records 2019, then {YEARS} × step()); "
+        f"seeds 1..repeats; synthetic geographies: synthetic_geography(N, seed={SYNTHETIC_SEED})"
+    )
+    print(
+        f"repeats: {args.repeats} per case (budget {args.budget:.0f} s per case, min {MIN_REPEATS})"
+    )
+    print(flush=True)
+
+    thailand = load_thailand()
+    geos: list[tuple[str, Geography]] = [("thailand", thailand)]
+    geos += [(f"synthetic N={n}", synthetic_geography(n, SYNTHETIC_SEED)) for n in args.sizes]
+
+    full: dict[str, Case] = {}
+    bare: dict[str, Case] = {}
+    cold: dict[str, np.ndarray] = {}
+    for label, geo in geos:
+        print(f"  ... timing {label}", file=sys.stderr, flush=True)
+        full[label] = Case(full_run, None if geo is thailand else geo, args.repeats, args.budget)
+        bare[label] = Case(bare_run, geo, args.repeats, args.budget)
+        cold[label] = cold_calibration_ms(geo)
+        calibrate(geo, Parameters())  # leave the cache warm again
+
+    header = (
+        f"{'geography':<18} {'N':>5} {'runs':>5} {'median ms':>10} {'p90 ms':>10} {'runs/s':>9}"
+    )
+
+    def full_row(label: str, geo: Geography) -> str:
+        c = full[label]
+        med = c.median()
+        return (
+            f"{label:<18} {geo.n:>5} {c.repeats:>5} {med:>10.1f} {c.p90():>10.1f} "
+            f"{1000.0 / med:>9.2f}"
+        )
+
+    notes: list[str] = []
+    for label, _geo in geos:
+        for kind, c in (("full", full[label]), ("bare", bare[label])):
+            if c.note:
+                notes.append(f"  note: {label}, {kind}: {c.note}")
+
+    print("1. Full run, 77 Thai provinces: DecentraModel(seed=s) + 31 × step() + model_table()")
+    print("   + province_panel()")
+    print(header)
+    print(full_row("thailand", thailand))
+    print()
+    print("2. Full run, synthetic geographies (same work as 1.)")
+    print(header)
+    for label, geo in geos[1:]:
+        print(full_row(label, geo))
+    print()
+    print("3. Bare NumPy core: Economy(geo, Parameters(), default_rng(s)) + 32 × cycle()")
+    print(
+        f"{'geography':<18} {'N':>5} {'runs':>5} {'median ms':>10} {'p90 ms':>10} {'runs/s':>9} "
+        f"{'full/bare':>10}"
+    )
+    for label, geo in geos:
+        b = bare[label]
+        med = b.median()
+        ratio = full[label].median() / med
+        print(
+            f"{label:<18} {geo.n:>5} {b.repeats:>5} {med:>10.1f} {b.p90():>10.1f} "
+            f"{1000.0 / med:>9.2f} {ratio:>10.3f}"
+        )
+    print()
+    c = full["thailand"]
+    print(f"4. Breakdown of the full run, 77 Thai provinces ({c.repeats} runs, medians)")
+    print(f"{'phase':<46} {'median ms':>10} {'p90 ms':>10} {'% of total':>11}")
+    phases = (
+        ("construction (cached calibration + year 2019)", "construct"),
+        (f"{YEARS} × step()", "steps"),
+        ("model_table()", "model_table"),
+        ("province_panel()", "province_panel"),
+        ("total (median of the sums)", "total"),
+    )
+    total = c.median()
+    for name, key in phases:
+        print(
+            f"{name:<46} {c.median(key):>10.2f} {c.p90(key):>10.2f} "
+            f"{100.0 * c.median(key) / total:>10.1f}%"
+        )
+    print()
+    print("5. Cold calibration: calibrate(geo, Parameters()) after _CALIBRATIONS.clear()")
+    print(
+        f"{'geography':<18} {'N':>5} {'times':>5} {'median ms':>10} {'min ms':>10} {'max ms':>10}"
+    )
+    for label, geo in geos:
+        ms = cold[label]
+        print(
+            f"{label:<18} {geo.n:>5} {len(ms):>5} {np.median(ms):>10.2f} {ms.min():>10.2f} "
+            f"{ms.max():>10.2f}"
+        )
+    print()
+    if notes:
+        print("Repeats reduced:")
+        print("\n".join(notes))
+        print()
+    thai_rate = 1000.0 / full["thailand"].median()
+    thai_ratio = full["thailand"].median() / bare["thailand"].median()
+    print("Verdict (77 Thai provinces):")
+    print(
+        f"  runs/s   = {thai_rate:7.1f}  (target ≥ {TARGET_RUNS_PER_S:.0f}): "
+        f"{verdict(thai_rate >= TARGET_RUNS_PER_S)}"
+    )
+    print(
+        f"  full/bare = {thai_ratio:6.3f}  (target ≤ {TARGET_FULL_OVER_BARE}): "
+        f"{verdict(thai_ratio <= TARGET_FULL_OVER_BARE)}"
+    )
+    print(f"benchmark wall time: {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

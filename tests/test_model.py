@@ -1,0 +1,119 @@
+"""The Mesa model: reproducibility, the baseline's plausibility, agents and channel graphs."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model import CHANNELS, DecentraModel, run, simulate, synthetic_geography
+
+
+def test_same_seed_identical_tables_different_seed_different():
+    a_nat, a_prov = run(years=8, seed=7)
+    b_nat, b_prov = run(years=8, seed=7)
+    c_nat, c_prov = run(years=8, seed=8)
+    pd.testing.assert_frame_equal(a_nat, b_nat, check_exact=True)
+    pd.testing.assert_frame_equal(a_prov, b_prov, check_exact=True)
+    assert not a_nat["gdp_mthb"].equals(c_nat["gdp_mthb"])
+    assert not a_prov["gpp_mthb"].equals(c_prov["gpp_mthb"])
+
+
+def test_shocks_off_is_deterministic_whatever_the_seed():
+    a_nat, a_prov = run(years=6, seed=1, shocks=False)
+    b_nat, b_prov = run(years=6, seed=999, shocks=False)
+    pd.testing.assert_frame_equal(a_nat, b_nat, check_exact=True)
+    pd.testing.assert_frame_equal(a_prov, b_prov, check_exact=True)
+
+
+def test_baseline_growth_and_2019_ranges(baseline, thailand):
+    table = baseline.model_table()
+    assert list(table["year"]) == list(range(2019, 2051))
+    growth = table["gdp_growth_pct"].iloc[1:]
+    assert growth.between(1.0, 5.0).all(), growth.describe()
+    first = table.iloc[0]
+    assert first["gdp_mthb"] == pytest.approx(16_898_086, rel=1e-12)
+    assert first["population"] == pytest.approx(thailand.population.sum(), rel=1e-12)
+    assert first["poverty_pct"] == pytest.approx(6.24, rel=1e-9)
+    data_share = thailand.gpp_mthb[thailand.bangkok_vicinity].sum() / thailand.gpp_mthb.sum()
+    assert first["bv_share_gdp"] == pytest.approx(data_share, rel=1e-10)
+    panel = baseline.province_panel()
+    p2019 = panel[panel["year"] == 2019]
+    data_pc = thailand.gpp_mthb / thailand.population * 1e6 * 16_898_086 / thailand.gpp_mthb.sum()
+    assert np.allclose(p2019["gpp_per_capita_thb"], data_pc, rtol=1e-10)
+    assert np.abs(p2019["net_migration"]).max() < 1.0  # persons: amenity inversion
+    assert p2019["capacity"].between(0, 1).all()
+
+
+def test_baseline_shocks_off_grows_steadily():
+    table, _ = run(years=31, shocks=False)
+    assert table["gdp_growth_pct"].iloc[1:].between(1.0, 5.0).all()
+
+
+def test_tables_have_every_output_of_section_10(baseline):
+    table = baseline.model_table()
+    for column in (
+        "gdp_mthb", "gdp_growth_pct", "gdp_per_capita_thb", "gini_weighted", "gini_unweighted",
+        "theil_t", "theil_between_regions", "theil_within_regions", "williamson_cv",
+        "cv_unweighted", "max_min_ratio", "bv_share_gdp", "bv_share_population", "poverty_pct",
+        "poverty_pct_northeastern", "fiscal_cost_mthb",
+    ):  # fmt: skip
+        assert column in table, column
+        assert table[column].iloc[1:].notna().all(), column
+    assert np.allclose(table["theil_between_regions"] + table["theil_within_regions"],
+                       table["theil_t"], rtol=1e-12)  # fmt: skip
+    panel = baseline.province_panel()
+    assert len(panel) == 77 * 32
+    for column in ("gpp_mthb", "gpp_per_capita_thb", "population", "capital_mthb",
+                   "productivity", "capacity", "home_share", "amenity", "mix_invest",
+                   "mix_capacity", "mix_amenity", "poverty_headcount",
+                   "net_migration"):  # fmt: skip
+        assert column in panel, column
+    national_net = panel.groupby("year")["net_migration"].sum()
+    assert np.allclose(national_net, 0.0, atol=1e-3)
+
+
+def test_agents_are_views_of_the_arrays(baseline):
+    assert len(baseline.provinces) == 77 and len(baseline.agents) == 77
+    bangkok = next(a for a in baseline.provinces if a.code == 10)
+    record = baseline.records[-1]
+    i = bangkok.index
+    assert bangkok.name_th == "กรุงเทพมหานคร" and bangkok.region == "Bangkok and Vicinity"
+    assert bangkok.gpp == record.gpp[i]
+    assert bangkok.gpp_per_capita == pytest.approx(record.gpp[i] / record.population[i] * 1e6)
+    assert sum(bangkok.budget_mix) == pytest.approx(1.0)
+    assert bangkok.partners("migration", k=3)[0][0] in {"Nonthaburi", "Samut Prakan"}
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_channel_graphs(baseline, channel):
+    graph = baseline.channel_graph(channel)
+    assert graph.number_of_nodes() == 77
+    assert (
+        graph.nodes[10]["name_th"] == "กรุงเทพมหานคร" and graph.nodes[50]["name_en"] == "Chiang Mai"
+    )
+    assert graph.graph["year"] == 2050 and graph.graph["unit"]
+    weights = np.array([w for _, _, w in graph.edges(data="weight")])
+    assert len(weights) > 0 and np.all(weights > 0) and np.all(np.isfinite(weights))
+    assert not any(u == v for u, v in graph.edges)
+
+
+def test_channel_graph_totals_match_tables(baseline):
+    record = baseline.records[-1]
+    migration = baseline.channel_graph("migration")
+    assert migration.size(weight="weight") == pytest.approx(record.arrivals.sum(), rel=1e-9)
+    with pytest.raises(ValueError, match="unknown channel 'roads'"):
+        baseline.channel_graph("roads")
+
+
+def test_policy_hook_can_change_state_between_steps():
+    model = DecentraModel(seed=3)
+    model.step()
+    model.economy.capacity = np.minimum(1.0, model.economy.capacity + 0.2)
+    model.economy.set_parameters(tfp_growth=0.03)
+    model.step()
+    assert model.year == 2021 and model.economy.params.tfp_growth == 0.03
+
+
+def test_synthetic_geography_runs_at_other_sizes():
+    for n in (5, 150):
+        model = simulate(years=3, seed=1, geography=synthetic_geography(n, seed=2))
+        assert len(model.province_panel()) == 4 * n

@@ -1,0 +1,79 @@
+"""Trade equilibrium identities (§3), the 2019 inversion and the FKV nesting check."""
+
+import numpy as np
+import pytest
+
+from model import DecentraModel, Parameters, synthetic_geography
+from model.economy import Economy
+from model.trade import EquilibriumError, solve_equilibrium, trade_flows
+from model.validation import (
+    break_point,
+    calibration_residual,
+    core_periphery,
+    sustain_point,
+)
+
+
+def test_inversion_reproduces_every_province_gpp(thailand):
+    model = DecentraModel(seed=42)
+    residual = calibration_residual(model)
+    assert residual < 1e-8
+    first = model.records[0]
+    assert first.year == 2019
+    data_share = thailand.gpp_mthb / thailand.gpp_mthb.sum()
+    assert np.allclose(first.gpp / first.gpp.sum(), data_share, rtol=1e-10)
+    assert first.gpp.sum() == pytest.approx(16_898_086, rel=1e-12)
+
+
+def test_inversion_on_a_synthetic_geography_with_other_parameters():
+    model = DecentraModel(synthetic_geography(60, 5), seed=1, sigma=3.5, mu=0.3, alpha=0.5)
+    assert calibration_residual(model) < 1e-8
+
+
+def test_trade_identities_with_external_demand(thailand):
+    eco = Economy(thailand, Parameters(), np.random.default_rng(0))
+    eco.external_demand = np.linspace(0.0, 50_000.0, thailand.n)
+    eco.cycle()
+    sol, p = eco.last_solution, eco.params
+    x = trade_flows(sol, eco.phi)
+    record = eco.last
+    assert np.allclose(x.sum(axis=0), p.modern_share * sol.gpp + eco.external_demand, rtol=1e-9)
+    assert np.allclose(x.sum(axis=1), sol.v * record.mobile, rtol=1e-9)
+    assert np.allclose(sol.gpp, sol.v * record.mobile + record.local * eco.local_productivity_0 *
+                       record.productivity / np.exp(eco.ln_productivity_0), rtol=1e-12)  # fmt: skip
+
+
+def test_non_convergence_names_the_year():
+    phi = np.array([[1.0, 0.5], [0.5, 1.0]])
+    one = np.ones(2)
+    with pytest.raises(EquilibriumError, match=r"year 2031: max log residual .* after 1 Newton"):
+        solve_equilibrium(
+            one * 5, np.zeros(2), one / 2, phi, one, one, one, 0 * one, 2.0, 0.4, 5.0,
+            max_iter=1, year=2031,
+        )  # fmt: skip
+
+
+def test_break_point_formula():
+    assert break_point(5, 0.4) == pytest.approx(1 / 7)
+
+
+@pytest.mark.parametrize(("sigma", "mu"), [(5.0, 0.4), (4.0, 0.3)])
+def test_core_periphery_break_point(sigma, mu):
+    phi_b = break_point(sigma, mu)
+    assert core_periphery(sigma, mu, 0.9 * phi_b, start_share=0.51) == pytest.approx(0.5, abs=1e-6)
+    assert core_periphery(sigma, mu, 1.1 * phi_b, start_share=0.51) > 0.99
+
+
+@pytest.mark.parametrize(("sigma", "mu"), [(5.0, 0.4), (4.0, 0.3)])
+def test_core_periphery_sustain_point(sigma, mu):
+    phi_s = sustain_point(sigma, mu)
+    assert phi_s < break_point(sigma, mu)
+    assert core_periphery(sigma, mu, 1.1 * phi_s, start_share=0.99) > 0.99
+    assert core_periphery(sigma, mu, 0.9 * phi_s, start_share=0.99) == pytest.approx(0.5, abs=1e-6)
+
+
+def test_hysteresis_between_sustain_and_break():
+    sigma, mu = 5.0, 0.4
+    phi = 0.5 * (sustain_point(sigma, mu) + break_point(sigma, mu))
+    assert core_periphery(sigma, mu, phi, start_share=0.51) == pytest.approx(0.5, abs=1e-6)
+    assert core_periphery(sigma, mu, phi, start_share=0.99) > 0.99
