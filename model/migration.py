@@ -50,7 +50,8 @@ def apply_migration(
     """
     leaving = flows.sum(axis=1)
     arriving = flows.sum(axis=0)
-    new_mobile = mobile - leaving + arriving
+    # stayers can round to −1e-9 persons where (almost) everyone leaves; they are zero
+    new_mobile = np.maximum(mobile - leaving, 0.0) + arriving
     with np.errstate(invalid="ignore", divide="ignore"):
         origin_share = np.where(mobile > 0, stocks / mobile[None, :], 0.0)
     new_stocks = stocks - origin_share * leaving[None, :] + origin_share @ flows
@@ -85,12 +86,14 @@ def invert_amenities(
         J = np.eye(len(ln_a)) - (movers.T @ pi) / arrivals[:, None]
         return np.log(arrivals) - np.log(mobile), J
 
-    # a few proportional-fitting sweeps bring Newton into its basin
     kernel = np.exp(log_kernel - log_kernel.max(axis=1, keepdims=True))
     a = np.ones_like(mobile)
-    for _ in range(50):
-        a *= mobile / (a * ((mobile / (kernel @ a)) @ kernel))
+    for _ in range(2000):  # proportional fitting; Newton finishes where it is slow
+        ratio = mobile / (a * ((mobile / (kernel @ a)) @ kernel))
+        a *= ratio
         a /= a.max()
+        if np.max(np.abs(np.log(ratio))) < tol:
+            break
     ln_a = solvers.newton(fun, np.log(a), tol=tol, max_iter=max_iter, what="amenity inversion",
                           stall_tol=1e-6)  # fmt: skip
     ln_b = ln_a / beta - log_real_income

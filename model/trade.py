@@ -140,9 +140,12 @@ def invert_productivity(
         return np.log(implied) - np.log(output), J
 
     w = output / output.sum()
-    for _ in range(100):  # proportional fitting brings Newton into its basin
-        w *= output / (w * (phi @ (expenditure / (w @ phi))))
+    for _ in range(2000):  # proportional fitting; Newton finishes where it is slow
+        ratio = output / (w * (phi @ (expenditure / (w @ phi))))
+        w *= ratio
         w /= w.sum()
+        if np.max(np.abs(np.log(ratio))) < tol:
+            break
     ln_w = solvers.newton(
         fun,
         np.log(w),
