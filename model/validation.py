@@ -13,6 +13,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from . import migration, trade
+from .geography import freeness_of_trade
 
 if TYPE_CHECKING:
     from .model import DecentraModel
@@ -87,7 +88,7 @@ def calibration_residual(model: DecentraModel) -> float:
         cold,
         ln_a_eff,
         cal.mobile / cal.mobile.sum(),
-        model.economy.phi if not eco.transport_reduction.any() else _base_phi(model),
+        freeness_of_trade(model.geography.distance_km, p.distance_elasticity, p.distance_scale_km),
         cal.mobile,
         cal.local,
         cal.v,
@@ -103,12 +104,3 @@ def calibration_residual(model: DecentraModel) -> float:
     if first.year == 2019:
         residual = max(residual, float(np.max(np.abs(first.gpp / cal.gpp - 1.0))))
     return float(residual)
-
-
-def _base_phi(model: DecentraModel) -> np.ndarray:
-    from .geography import freeness_of_trade
-
-    p = model.economy.params
-    return freeness_of_trade(
-        model.geography.distance_km, p.distance_elasticity, p.distance_scale_km
-    )
