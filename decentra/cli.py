@@ -14,11 +14,11 @@ from experiments.storage import now_iso, provenance, write_run
 from model import (
     BASE_YEAR,
     DataError,
-    DecentraModel,
     EquilibriumError,
     ParameterError,
     Parameters,
 )
+from scenarios import Scenario, ScenarioError, baseline, load_scenario
 
 EXIT_USAGE = 2
 
@@ -51,20 +51,31 @@ def _summary(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+
+
+def _load(path: str) -> Scenario:
+    if not Path(path).exists():
+        raise CliError(f"{path}: no such scenario file (the shipped ones are in scenarios/)")
+    return load_scenario(path)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    if args.years < 0:
-        raise CliError(f"--years must be ≥ 0, got {args.years}")
+    scenario = _load(args.scenario) if args.scenario else baseline()
+    years = scenario.years if args.years is None else args.years
+    seed = scenario.seed if args.seed is None else args.seed
+    if years < 0:
+        raise CliError(f"--years must be ≥ 0, got {years}")
     overrides = _parse_set(args.set or [])
-    parameters = Parameters().replace(**overrides)
+    parameters = scenario.model_parameters(**overrides)
     started = now_iso()
-    run_id = args.run_id or (
-        f"baseline-seed{args.seed}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}"
-    )
+    run_id = args.run_id or f"{scenario.key}-seed{seed}-{_stamp()}"
     out_dir = Path(args.out) / run_id
-    model = DecentraModel(parameters=parameters, seed=args.seed)
+    model = scenario.build_model(seed=seed, **overrides)
     error: str | None = None
     try:
-        for _ in range(args.years):
+        for _ in range(years):
             model.step()
     except EquilibriumError as exc:  # keep the years already simulated
         error = str(exc)
@@ -72,13 +83,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     manifest = provenance(
         run_id=run_id,
         kind="run",
-        scenario="baseline",
-        seed=args.seed,
-        years_requested=args.years,
+        scenario=scenario.to_dict(),
+        seed=seed,
+        years_requested=years,
         first_year=BASE_YEAR,
         last_year=int(national["year"].iloc[-1]),
         parameters=parameters.to_dict(),
         overrides=overrides,
+        policy_spending_mthb={
+            p.label or p.lever.name: p.spent_mthb for p in model.economy.policies
+        },
         command=" ".join(["decentra", *sys.argv[1:]]),
         started=started,
         finished=now_iso(),
@@ -96,6 +110,145 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _interval(mean: float, lo: float, hi: float, scale: float, digits: int) -> str:
+    if math.isnan(mean):
+        return "n/a"
+    return f"{mean * scale:.{digits}f} [{lo * scale:.{digits}f}, {hi * scale:.{digits}f}]"
+
+
+COMPARE_COLUMNS = (  # metric, heading, display scale, digits, unit of the per-1,000 figure
+    ("d_gdp_2035_mthb", "ΔGDP 2035 bn THB", 1e-3, 1, "MTHB"),
+    ("d_gdp_2050_mthb", "ΔGDP 2050 bn THB", 1e-3, 1, "MTHB"),
+    ("gdp_gain_pv_mthb", "PV gain bn THB", 1e-3, 0, "MTHB"),
+    ("d_gini_2050", "ΔGini 2050 ×1000", 1e3, 2, "Gini"),
+    ("d_williamson_2050", "ΔWilliamson 2050 ×1000", 1e3, 2, "CV"),
+    ("d_bv_share_2050", "ΔBKK+vic share 2050 pp", 100.0, 3, "share"),
+    ("d_poverty_2035_pct", "Δpoverty 2035 pp", 1.0, 3, "pp"),
+    ("d_poverty_2050_pct", "Δpoverty 2050 pp", 1.0, 3, "pp"),
+)
+
+
+def format_comparison(table: pd.DataFrame) -> str:
+    """The comparison as text: one block per scenario, 95% intervals in brackets."""
+    lines = []
+    for row in table.to_dict("records"):
+        if row["scenario"] == "baseline":
+            continue
+        budget = row["total_budget_mthb"]
+        mark = "  ★ on the growth–inequality frontier" if row["on_frontier"] else ""
+        lines.append(
+            f"{row['scenario']} — {row['name_en']}: {budget / 1e3:,.0f} bn THB spent, "
+            f"{row['replications']} replications{mark}"
+        )
+        lines.append(f"    {'':<24} {'mean [95% interval]':<28} per 1,000 MTHB spent")
+        for metric, heading, scale, digits, unit in COMPARE_COLUMNS:
+            text = _interval(row[metric], row[f"{metric}_lo"], row[f"{metric}_hi"], scale, digits)
+            per = row[f"{metric}_per_1000mthb"]
+            per_text = "" if math.isnan(per) else f"{per:.3g} {unit}"
+            lines.append(f"    {heading:<24} {text:<28} {per_text}")
+    frontier = ", ".join(table.loc[table["on_frontier"], "scenario"]) or "none"
+    y = table.attrs.get("frontier_y", "d_gini_2050")
+    lines.append(f"frontier (PV of GDP gains up, {y} down): {frontier}")
+    return "\n".join(lines)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from experiments.compare import compare, default_workers, write_comparison
+
+    scenarios = [_load(path) for path in args.scenarios]  # all validated before any run
+    if args.replications < 1:
+        raise CliError(f"--replications must be ≥ 1, got {args.replications}")
+    workers = args.workers or default_workers()
+    started = now_iso()
+    result = compare(
+        scenarios,
+        args.replications,
+        workers=workers,
+        master_seed=args.seed,
+        years=args.years,
+        quiet=args.quiet,
+    )
+    run_id = args.run_id or f"compare-{_stamp()}"
+    out = write_comparison(
+        Path(args.out) / run_id,
+        result,
+        command=" ".join(["decentra", *sys.argv[1:]]),
+        started=started,
+    )
+    if not args.quiet:
+        print(format_comparison(result.table))
+        print(f"\nwrote {out}/ (comparison.parquet, runs.parquet, provinces.parquet, "
+              "effects.parquet, manifest.json)")  # fmt: skip
+    else:
+        print(out)
+    if result.failures:
+        raise CliError(
+            f"{len(result.failures)} runs failed (listed in {out}/manifest.json); "
+            "the others were compared and written"
+        )
+    return 0
+
+
+def format_attribution(table: pd.DataFrame) -> str:
+    lines = []
+    scales = {m: (scale, digits, heading) for m, heading, scale, digits, _ in COMPARE_COLUMNS}
+    for metric, part in table.groupby("metric", sort=False):
+        scale, digits, heading = scales.get(metric, (1.0, 4, metric))
+        lines.append(f"{heading}:")
+        for row in part.to_dict("records"):
+            text = _interval(row["shapley"], row["ci_low"], row["ci_high"], scale, digits)
+            lines.append(f"    {row['channel']:<22} {text}")
+    return "\n".join(lines)
+
+
+def cmd_attribute(args: argparse.Namespace) -> int:
+    from experiments.attribute import attribute, write_attribution
+    from experiments.compare import default_workers, metric_names
+
+    scenario = _load(args.scenario)
+    if args.replications < 1:
+        raise CliError(f"--replications must be ≥ 1, got {args.replications}")
+    metrics = args.metric or [m for m, *_ in COMPARE_COLUMNS]
+    unknown = [m for m in metrics if m not in metric_names()]
+    if unknown:
+        raise CliError(f"--metric {unknown[0]!r} is unknown; allowed: {', '.join(metric_names())}")
+    started = now_iso()
+    result = attribute(
+        scenario,
+        args.replications,
+        workers=args.workers or default_workers(),
+        master_seed=args.seed,
+        years=args.years,
+        metrics=metrics,
+        quiet=args.quiet,
+    )
+    run_id = args.run_id or f"attribute-{scenario.key}-{_stamp()}"
+    out = write_attribution(
+        Path(args.out) / run_id,
+        result,
+        command=" ".join(["decentra", *sys.argv[1:]]),
+        started=started,
+    )
+    if not args.quiet:
+        print(f"{scenario.key}: effect vs baseline split by channel (Shapley, 16 combinations, "
+              f"{args.replications} replications; 95% intervals)")  # fmt: skip
+        print(format_attribution(result.table))
+        print(f"\nwrote {out}/ (attribution.parquet, coalitions.parquet, manifest.json)")
+    else:
+        print(out)
+    return 0
+
+
+def _add_common(p: argparse.ArgumentParser, run_id_default: str) -> None:
+    p.add_argument(
+        "--out", default="results", help="directory for result folders (default results/)"
+    )
+    p.add_argument("--run-id", help=f"name of the result folder (default {run_id_default})")
+    p.add_argument(
+        "--quiet", action="store_true", help="no progress bar or table; print the result folder"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="decentra",
@@ -104,19 +257,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser(
         "run",
-        help="run the baseline from 2019 and write results/<run-id>/",
+        help="run the baseline or a scenario file from 2019 and write results/<run-id>/",
         description=(
             "Run the model from the 2019 data (calibrated exactly) for --years years, print a "
             "yearly summary (GDP, growth, Gini, Williamson CV, Bangkok-and-Vicinity share, "
-            "poverty) and write model.parquet, provinces.parquet and manifest.json."
+            "poverty) and write model.parquet, provinces.parquet and manifest.json. With a "
+            "scenario file, its parameters, channel switches and policies apply."
         ),
     )
     run.add_argument(
-        "--years", type=int, default=31, help="years simulated after 2019 (default 31: to 2050)"
-    )
+        "scenario", nargs="?", help="a scenario file, e.g. scenarios/local_finance.toml "
+        "(default: the baseline)"
+    )  # fmt: skip
     run.add_argument(
-        "--seed", type=int, default=42, help="seed of the model's random generator (default 42)"
-    )
+        "--years", type=int, default=None,
+        help="years simulated after 2019 (default: the file's, or 31: to 2050)",
+    )  # fmt: skip
+    run.add_argument(
+        "--seed", type=int, default=None,
+        help="seed of the model's random generator (default: the file's, or 42)",
+    )  # fmt: skip
     run.add_argument(
         "--set",
         action="append",
@@ -127,11 +287,70 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--out", default="results", help="directory for result folders (default results/)"
     )
-    run.add_argument("--run-id", help="name of the result folder (default baseline-seed<S>-<time>)")
+    run.add_argument(
+        "--run-id", help="name of the result folder (default <scenario>-seed<S>-<time>)"
+    )
     run.add_argument(
         "--quiet", action="store_true", help="print only the result folder, no yearly summary"
     )
     run.set_defaults(func=cmd_run)
+
+    cmp = sub.add_parser(
+        "compare",
+        help="compare scenarios with the baseline over replications (common random numbers)",
+        description=(
+            "Run the baseline and every scenario --replications times with the same seeds "
+            "(common random numbers) and print, for each scenario, the difference from the "
+            "baseline in GDP 2035 and 2050, the present value of GDP gains (3%% a year, to "
+            "2019), weighted Gini, Williamson CV, Bangkok-and-Vicinity share and poverty, each "
+            "with a 95%% interval of the mean over replications, the effect per 1,000 MTHB "
+            "spent, and which scenarios are on the growth-inequality frontier. Writes "
+            "comparison.parquet, runs.parquet, provinces.parquet, effects.parquet, "
+            "manifest.json."
+        ),
+    )
+    cmp.add_argument("scenarios", nargs="+", help="scenario files, e.g. scenarios/*.toml")
+    cmp.add_argument(
+        "--replications", type=int, default=30, help="replications per scenario (default 30)"
+    )
+    cmp.add_argument(
+        "--workers", type=int, default=None,
+        help="worker processes (default: all cores); results do not depend on it",
+    )  # fmt: skip
+    cmp.add_argument(
+        "--seed", type=int, default=None,
+        help="master seed of the replications (default: the baseline's, 42)",
+    )  # fmt: skip
+    cmp.add_argument(
+        "--years", type=int, default=None, help="years after 2019 (default: the files', 31)"
+    )
+    _add_common(cmp, "compare-<time>")
+    cmp.set_defaults(func=cmd_compare)
+
+    att = sub.add_parser(
+        "attribute",
+        help="split a scenario's effect over the four channels (Shapley, 16 combinations)",
+        description=(
+            "Run the scenario and the baseline with every on/off combination of the trade, "
+            "finance, migration and knowledge channels (16, each recalibrated to 2019) and "
+            "--replications seeds, and attribute each effect to the channels by Shapley "
+            "decomposition: effect = direct (all channels off) + one share per channel. "
+            "Writes attribution.parquet, coalitions.parquet and manifest.json."
+        ),
+    )
+    att.add_argument("scenario", help="a scenario file, e.g. scenarios/trade_corridors.toml")
+    att.add_argument(
+        "--replications", type=int, default=10, help="replications (default 10; 32 runs each)"
+    )
+    att.add_argument("--workers", type=int, default=None, help="worker processes (default: all)")
+    att.add_argument("--seed", type=int, default=None, help="master seed (default: the file's)")
+    att.add_argument("--years", type=int, default=None, help="years after 2019 (default 31)")
+    att.add_argument(
+        "--metric", action="append",
+        help="an effect to attribute (repeatable; default: the compare table's columns)",
+    )  # fmt: skip
+    _add_common(att, "attribute-<scenario>-<time>")
+    att.set_defaults(func=cmd_attribute)
     return parser
 
 
@@ -140,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (CliError, ParameterError, DataError, EquilibriumError, OSError) as exc:
+    except (CliError, ScenarioError, ParameterError, DataError, EquilibriumError, OSError) as exc:
         print(f"decentra: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
 

@@ -1,7 +1,9 @@
-"""Print the ODD parameter table (Markdown) from `model.parameters.parameter_table()`.
+"""Print the ODD parameter and lever tables (Markdown) from the code's single sources of truth.
 
-The table in `docs/ODD.md` sits between the markers `<!-- parameter-table:start -->` and
-`<!-- parameter-table:end -->` and must equal `markdown_table()` exactly (`tests/test_docs.py`).
+The parameter table (`model.parameters.parameter_table()`) sits in `docs/ODD.md` between the
+markers `<!-- parameter-table:start -->` and `<!-- parameter-table:end -->`; the lever
+coefficient table (`model.policies.lever_table()`) between `<!-- lever-table:start -->` and
+`<!-- lever-table:end -->`. Both must equal what this script generates (`tests/test_docs.py`).
 
 Usage, from the project root::
 
@@ -19,6 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 ODD_PATH = ROOT / "docs" / "ODD.md"
 START = "<!-- parameter-table:start -->"
 END = "<!-- parameter-table:end -->"
+LEVER_START = "<!-- lever-table:start -->"
+LEVER_END = "<!-- lever-table:end -->"
+LEVER_HEADER = (
+    "| lever | channel | budget spread by | coefficient | default | unit | bounds | meaning "
+    "| source |",
+    "|---|---|---|---|---|---|---|---|---|",
+)
 HEADER = (
     "| name | alias (`--set`) | symbol | default | unit | bounds | meaning | source |",
     "|---|---|---|---|---|---|---|---|",
@@ -74,26 +83,53 @@ def markdown_table() -> str:
     return "\n".join(lines)
 
 
-def splice(text: str, table: str) -> str:
+def markdown_lever_table() -> str:
+    """One row per lever coefficient (`model.policies.lever_table()`), no trailing newline."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from model.policies import lever_table
+
+    lines = list(LEVER_HEADER)
+    for row in lever_table():
+        cells = (
+            f"`{row['lever']}`",
+            row["channel"],
+            row["allocation"],
+            f"`{row['coefficient']}`",
+            format_value(row["default"]),
+            row["unit"],
+            format_bounds(row["bounds"], row["default"]),
+            row["doc"],
+            row["source"],
+        )
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def splice(text: str, table: str, start: str = START, end: str = END) -> str:
     """`text` with the block between the markers replaced by `table`."""
-    if START not in text or END not in text:
-        raise ValueError(f"markers {START} and {END} not found")
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{START}\n{table}\n{END}{tail}"
+    if start not in text or end not in text:
+        raise ValueError(f"markers {start} and {end} not found")
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{table}\n{end}{tail}"
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     table = markdown_table()
     if args == ["--write"]:
-        ODD_PATH.write_text(splice(ODD_PATH.read_text(encoding="utf-8"), table), encoding="utf-8")
-        print(f"updated the parameter table in {ODD_PATH}")
+        text = splice(ODD_PATH.read_text(encoding="utf-8"), table)
+        text = splice(text, markdown_lever_table(), LEVER_START, LEVER_END)
+        ODD_PATH.write_text(text, encoding="utf-8")
+        print(f"updated the parameter and lever tables in {ODD_PATH}")
         return 0
     if args:
         print("usage: python docs/parameter_table.py [--write]", file=sys.stderr)
         return 2
     print(table)
+    print()
+    print(markdown_lever_table())
     return 0
 
 

@@ -47,6 +47,15 @@ class Calibration:
 
 
 _CALIBRATIONS: dict[tuple, Calibration] = {}
+
+
+def channel_freeness(effective_distance_km: np.ndarray, p: Parameters) -> np.ndarray:
+    """φ of spec §3; with the trade channel off each province trades only with itself."""
+    if not p.trade_channel:
+        return np.eye(len(effective_distance_km))
+    return freeness_of_trade(effective_distance_km, p.distance_elasticity, p.distance_scale_km)
+
+
 _CACHE_SIZE = 64
 
 
@@ -64,6 +73,7 @@ def calibrate(geo: Geography, p: Parameters) -> Calibration:
         p.migration_choice_sensitivity,
         p.migration_cost_fixed,
         p.migration_cost_distance,
+        p.trade_channel,
     )
     cached = _CALIBRATIONS.get(key)
     if cached is not None:
@@ -74,7 +84,7 @@ def calibrate(geo: Geography, p: Parameters) -> Calibration:
     mobile, local = mu * population, (1.0 - mu) * population
     v = gpp / population
     capital = p.capital_output_ratio * gpp
-    phi = freeness_of_trade(geo.distance_km, p.distance_elasticity, p.distance_scale_km)
+    phi = channel_freeness(geo.distance_km, p)
     lam = mobile / mobile.sum()
     expenditure = mu * gpp
     ln_a_eff = trade.invert_productivity(v, lam, phi, mobile, expenditure, sigma)
@@ -141,12 +151,24 @@ class YearRecord:
 
 @dataclass
 class PolicyInputs:
-    """What policies spend in the current year, by province (MTHB); reset every year."""
+    """What policies spend in the current year, by province (MTHB); reset every year.
+
+    Arrays stay None until a policy adds to them, so a year without policies is the baseline
+    bit for bit.
+    """
 
     budget: float = 0.0  # total spent by policies, financed by raising τ
-    investment: np.ndarray | None = None
-    capacity_spending: np.ndarray | None = None
-    amenity_spending: np.ndarray | None = None
+    investment: np.ndarray | None = None  # public investment into K_i
+    capacity_spending: np.ndarray | None = None  # raises c_i like local capacity spending
+    amenity_spending: np.ndarray | None = None  # raises ln B_i like local amenity spending
+    pool_claims: np.ndarray | None = None  # private co-finance drawn from the national pool
+    poor_transfers: np.ndarray | None = None  # cash reaching poor persons (precision_poverty)
+    leaked_transfers: np.ndarray | None = None  # cash of targeted programmes reaching non-poor
+
+    def add(self, name: str, amounts: np.ndarray) -> None:
+        """Add MTHB by province to one of the arrays above."""
+        current = getattr(self, name)
+        setattr(self, name, amounts.copy() if current is None else current + amounts)
 
 
 class Economy:
@@ -169,7 +191,8 @@ class Economy:
         p = params
         cal = calibrate(geography, p)
         self.calibration = cal
-        self.transport_reduction = np.zeros((n, n))
+        self.transport_reduction = np.zeros((n, n))  # r_ij of transport corridors (§8)
+        self.knowledge_link_boost = np.zeros((n, n))  # extra weight on links built by policy
         self.refresh_derived()
 
         # --- stocks (state variables of spec §1) ---
@@ -218,6 +241,12 @@ class Economy:
             self.poverty_log_sd,
             p.poverty_rate_2019,
         )
+        # Poor persons before any targeted transfer: where precision_poverty spends (§8, §9).
+        self.poor_persons = cal.population * poverty.headcount(
+            self.income_scale * disposable / cal.population * 1e6,
+            p.poverty_line_thb_year,
+            self.poverty_log_sd,
+        )
         self.last: YearRecord | None = None
         self.last_solution: trade.TradeSolution | None = None
         self.last_migration_flows = np.zeros((n, n))
@@ -228,21 +257,28 @@ class Economy:
         """Recompute matrices that depend on parameters or transport policy (call after changes)."""
         p, geo = self.params, self.geo
         self.effective_distance_km = geo.distance_km * (1.0 - self.transport_reduction)
-        self.phi = freeness_of_trade(
-            self.effective_distance_km, p.distance_elasticity, p.distance_scale_km
-        )
+        self.phi = channel_freeness(self.effective_distance_km, p)
         self.moving_costs = migration.moving_costs(
             self.effective_distance_km,
             p.migration_cost_fixed,
             p.migration_cost_distance,
             p.distance_scale_km,
         )
-        self.knowledge_weights = knowledge.spillover_weights(
+        self.refresh_knowledge_weights()
+
+    def refresh_knowledge_weights(self) -> None:
+        """w_ij of §6, with links built by policy (area_research) weighted up."""
+        p, geo = self.params, self.geo
+        weights = knowledge.spillover_weights(
             geo.distance_km,
             p.spillover_half_distance_km,
             p.university_weight,
             geo.research_university,
         )
+        if self.knowledge_link_boost.any():
+            weights = weights * (1.0 + self.knowledge_link_boost)
+            weights /= weights.sum(axis=1, keepdims=True)
+        self.knowledge_weights = weights
 
     def set_parameters(self, **overrides) -> None:
         """Change parameters between steps (validated); derived matrices follow."""
@@ -260,6 +296,11 @@ class Economy:
         return self.local_productivity_0 * np.exp(self.ln_productivity - self.ln_productivity_0)
 
     @property
+    def current_gpp(self) -> np.ndarray:
+        """Last year's GPP (MTHB): the scale policies spend against before this year's solve."""
+        return self.last.gpp if self.last is not None else self.calibration.gpp
+
+    @property
     def ln_amenity(self) -> np.ndarray:
         return self.ln_amenity_fixed + self.ln_amenity_policy
 
@@ -271,6 +312,9 @@ class Economy:
 
     def _remittances(self, v: np.ndarray, tax: float) -> tuple[np.ndarray, np.ndarray]:
         """(received by origin, sent from residence), MTHB; migrants send ρ_rem of their income."""
+        if not self.params.finance_channel:
+            zero = np.zeros(self.geo.n)
+            return zero, zero
         matrix = finance.remittances(
             self.migrant_stocks, self.migrant_income(v, tax), self.params.remittance_share
         )
@@ -279,6 +323,17 @@ class Economy:
     def migrant_income(self, v: np.ndarray, tax: float) -> np.ndarray:
         """Nominal income of a mobile worker, (1 − α)·v·(1 − τ), MTHB per person."""
         return (1.0 - self.params.capital_share) * (1.0 - tax) * v
+
+    def _relax_policy_state(self) -> None:
+        """Policy-made f_i, h_i and Ext_i fade towards their defaults (δ_f, δ_h, δ_X; §8).
+
+        Exact no-op at the defaults, so a run without policies is untouched.
+        """
+        p = self.params
+        f0, h0 = p.financial_attractiveness, p.home_bias
+        self.attractiveness = f0 + (1.0 - p.attractiveness_decay) * (self.attractiveness - f0)
+        self.home_share = h0 + (1.0 - p.home_share_decay) * (self.home_share - h0)
+        self.external_demand = (1.0 - p.external_demand_decay) * self.external_demand
 
     # ------------------------------------------------------------------ the yearly cycle
     def cycle(self) -> YearRecord:
@@ -320,8 +375,19 @@ class Economy:
         local_budget = transfers + self.local_tax_rate * gpp
         received, sent = self._remittances(sol.v, tax)
         disposable = (1.0 - tax - self.local_tax_rate) * gpp + received - sent
+        if pol.leaked_transfers is not None:
+            disposable = disposable + pol.leaked_transfers
         income_pc = self.income_scale * disposable / population * 1e6  # THB per person
         headcount = poverty.headcount(income_pc, p.poverty_line_thb_year, self.poverty_log_sd)
+        self.poor_persons = headcount * population
+        if pol.poor_transfers is not None:  # cash to the poor lifts those near the line
+            per_poor = (
+                self.income_scale * pol.poor_transfers * 1e6 / np.maximum(self.poor_persons, 1.0)
+            )
+            headcount = poverty.headcount_after_transfers(
+                income_pc, p.poverty_line_thb_year, self.poverty_log_sd, per_poor
+            )
+            disposable = disposable + pol.poor_transfers
         ln_omega = trade.log_real_income(sol.v, sol.P, alpha, tax, mu, sigma)
         self._ln_gpp_pc_history.append(np.log(gpp_pc))
         if len(self._ln_gpp_pc_history) > p.learning_window_years + 1:
@@ -333,8 +399,16 @@ class Economy:
         shares = finance.pool_shares(
             self.capital, returns, self.attractiveness, p.return_elasticity
         )
-        home, pooled_in, pooled_out = finance.allocate_savings(savings, self.home_share, shares)
-        self.last_pool_shares = shares
+        if p.finance_channel:
+            claims = pol.pool_claims
+            home, pooled_in, pooled_out = finance.allocate_savings(
+                savings, self.home_share, shares, claims
+            )
+            pool = float(pooled_out.sum())
+            self.last_pool_shares = shares if claims is None or pool <= 0 else pooled_in / pool
+        else:  # no national pool: every province invests its own savings
+            home, pooled_in, pooled_out = savings, np.zeros_like(savings), np.zeros_like(savings)
+            self.last_pool_shares = shares
         investment = home + pooled_in + local_budget * self.mix[:, government.MIX_INVEST]
         if pol.investment is not None:
             investment = investment + pol.investment
@@ -378,10 +452,11 @@ class Economy:
                 )
 
         # 6. knowledge channel
-        spill = knowledge.spillover_matrix(
-            self.ln_productivity, capacity, self.knowledge_weights, p.spillover_rate
-        ).sum(axis=1)
-        ln_productivity = self.ln_productivity + p.tfp_growth + spill
+        ln_productivity = self.ln_productivity + p.tfp_growth
+        if p.knowledge_channel:
+            ln_productivity = ln_productivity + knowledge.spillover_matrix(
+                self.ln_productivity, capacity, self.knowledge_weights, p.spillover_rate
+            ).sum(axis=1)
         if p.shocks and p.shock_sd > 0:
             ln_productivity = ln_productivity + knowledge.productivity_shocks(
                 self.rng,
@@ -398,11 +473,15 @@ class Economy:
             + ln_amenity_policy
             - p.congestion * np.log(population / self.population_0)
         )
-        probabilities = migration.choice_probabilities(
-            utility, self.moving_costs, p.migration_choice_sensitivity
-        )
-        flows = migration.migration_flows(self.mobile, probabilities, p.migration_rate)
-        mobile, stocks = migration.apply_migration(self.mobile, self.migrant_stocks, flows)
+        if p.migration_channel:
+            probabilities = migration.choice_probabilities(
+                utility, self.moving_costs, p.migration_choice_sensitivity
+            )
+            flows = migration.migration_flows(self.mobile, probabilities, p.migration_rate)
+            mobile, stocks = migration.apply_migration(self.mobile, self.migrant_stocks, flows)
+        else:
+            flows = np.zeros_like(self.migrant_stocks)
+            mobile, stocks = self.mobile, self.migrant_stocks
         self.last_migration_flows = flows
         growth_factor = 1.0 + p.natural_growth
 
@@ -448,6 +527,7 @@ class Economy:
         self.mobile = mobile * growth_factor
         self.local = self.local * growth_factor
         self.migrant_stocks = stocks * growth_factor
+        self._relax_policy_state()
         self.year += 1
         self.last = record
         return record

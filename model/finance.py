@@ -23,15 +23,25 @@ def pool_shares(
 
 
 def allocate_savings(
-    savings: np.ndarray, home_share: np.ndarray, shares: np.ndarray
+    savings: np.ndarray,
+    home_share: np.ndarray,
+    shares: np.ndarray,
+    claims: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(home investment, pooled lending received, pool outflow by origin), all MTHB.
 
-    Money is conserved: Σ savings = Σ home + Σ received (to round-off).
+    `claims` are private co-finance that policies draw from the pool for their targets (micro
+    PPPs, crowd-in of development funds); they are served first, scaled down if the pool is too
+    small, and the rest is lent by `shares`. Money is conserved: Σ savings = Σ home + Σ received.
     """
     home = home_share * savings
     to_pool = savings - home
-    received = to_pool.sum() * shares
+    pool = float(to_pool.sum())
+    if claims is None:
+        return home, pool * shares, to_pool
+    claimed = float(claims.sum())
+    served = claims * min(1.0, pool / claimed) if claimed > 0 else claims
+    received = served + (pool - float(served.sum())) * shares
     return home, received, to_pool
 
 

@@ -17,6 +17,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 PROVINCES_CSV = DATA_DIR / "provinces.csv"
 UNIVERSITIES_CSV = DATA_DIR / "universities.csv"
 SECONDARY_CITIES_CSV = DATA_DIR / "secondary_cities.csv"
+CORRIDORS_CSV = DATA_DIR / "corridors.csv"
 
 BANGKOK_AND_VICINITY = "Bangkok and Vicinity"
 REGIONS: tuple[str, ...] = (
@@ -27,6 +28,26 @@ REGIONS: tuple[str, ...] = (
     "Northern",
     "Northeastern",
     "Southern",
+)
+#: The same regions in Thai (labels, and accepted in scenario targets).
+REGIONS_TH: tuple[str, ...] = (
+    "กรุงเทพฯ และปริมณฑล",
+    "ภาคกลาง",
+    "ภาคตะวันออก",
+    "ภาคตะวันตก",
+    "ภาคเหนือ",
+    "ภาคตะวันออกเฉียงเหนือ",
+    "ภาคใต้",
+)
+#: Lists of `secondary_cities.csv` whose union (minus Bangkok and Vicinity) stands in for the
+#: secondary cities (SOURCES.md, "Named target lists").
+SECONDARY_CITY_LISTS = (
+    "depa_smart_city_first_wave",
+    "ASEAN_Smart_Cities_Network",
+    "smart_city_logo_2021_partial",
+    "smart_city_proposed_2023",
+    "smart_city_competitiveness_index_2023_top",
+    "MoI_Northeast_first_order_cities",
 )
 #: University types counted as research universities (U_j = 1 in §6); Rajabhat and
 #: Rajamangala universities are teaching universities and do not count.
@@ -232,6 +253,38 @@ def load_province_lists(path: Path | str = SECONDARY_CITIES_CSV) -> dict[str, li
         if value not in lists[r["list"]]:
             lists[r["list"]].append(value)
     return lists
+
+
+def load_corridors(path: Path | str = CORRIDORS_CSV) -> dict[str, list[int]]:
+    """Named transport routes: province codes in travel order (SOURCES.md, corridors.csv)."""
+    path = Path(path)
+    rows: dict[str, list[tuple[int, int]]] = {}
+    for k, r in enumerate(_read_csv(path), start=2):
+        order = int(_number(path, k, "order", r.get("order") or "", positive=True))
+        code = int(_number(path, k, "province_code", r.get("province_code") or "", positive=True))
+        rows.setdefault(r["route"], []).append((order, code))
+    return {name: [code for _, code in sorted(items)] for name, items in rows.items()}
+
+
+def named_province_lists(geo: Geography) -> dict[str, list[int]]:
+    """Target lists of the policy levers by name: eec, sez, sez_phase1/2, secondary_cities.
+
+    Thai data only: a synthetic geography has none of them.
+    """
+    if geo.source != "thailand":
+        return {}
+    lists = load_province_lists()
+    bv = set(geo.codes[geo.bangkok_vicinity].tolist())
+    secondary = sorted(
+        {c for name in SECONDARY_CITY_LISTS for c in lists.get(name, [])} - bv,
+    )
+    return {
+        "eec": lists["EEC"],
+        "sez": lists["SEZ_phase1"] + lists["SEZ_phase2"],
+        "sez_phase1": lists["SEZ_phase1"],
+        "sez_phase2": lists["SEZ_phase2"],
+        "secondary_cities": secondary,
+    }
 
 
 _THAILAND: Geography | None = None

@@ -88,6 +88,8 @@ class DecentraModel(mesa.Model):
             return trade.trade_flows(eco.last_solution, eco.phi)
         if channel == "finance":
             flows = finance.pooled_finance_flows(record.pooled_out, eco.last_pool_shares)
+            if not eco.params.finance_channel:
+                return flows
             sent = finance.remittances(
                 record.migrant_stocks,
                 eco.migrant_income(record.modern_wage, record.tax_rate),
@@ -97,6 +99,8 @@ class DecentraModel(mesa.Model):
         if channel == "migration":
             return eco.last_migration_flows.copy()
         if channel == "knowledge":
+            if not eco.params.knowledge_channel:
+                return np.zeros((self.geography.n, self.geography.n))
             into_i_from_j = knowledge.spillover_matrix(
                 np.log(record.productivity),
                 eco.capacity,

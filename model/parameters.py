@@ -226,6 +226,36 @@ class Parameters:
         16_898_086.0, symbol="—", unit="MTHB", bounds=(1e4, 1e9), alias=None,
         source="NESDC 2019 GDP at current prices (NSO Thai Economic Indicators 2021)",
         doc="national GDP the provincial GPP distribution is scaled to")  # fmt: skip
+    # --- persistence of policy effects (§8) ---
+    external_demand_decay: float = _p(
+        0.1, symbol="δ_X", unit="1/year", bounds=(0.0, 1.0), alias="delta_x",
+        source=ASSUMPTION + " (external demand won by SEZ/creative policies fades over ~10 years)",
+        doc="yearly decay of policy-made external demand Ext_i")  # fmt: skip
+    attractiveness_decay: float = _p(
+        0.1, symbol="δ_f", unit="1/year", bounds=(0.0, 1.0), alias="delta_f",
+        source=ASSUMPTION,
+        doc="yearly return of financial attractiveness f_i towards its default")  # fmt: skip
+    home_share_decay: float = _p(
+        0.1, symbol="δ_h", unit="1/year", bounds=(0.0, 1.0), alias="delta_h",
+        source=ASSUMPTION,
+        doc="yearly return of the home-investment share h_i towards its default")  # fmt: skip
+    # --- channel switches (§2; for attribution and teaching) ---
+    trade_channel: bool = _p(
+        True, symbol="—", unit="on/off", bounds=(0, 1), alias="trade",
+        source="switch: off = no trade between provinces (φ_ij = 0 for i ≠ j, recalibrated)",
+        doc="trade & investment channel on")  # fmt: skip
+    finance_channel: bool = _p(
+        True, symbol="—", unit="on/off", bounds=(0, 1), alias="finance",
+        source="switch: off = all savings invested at home, no remittances, no pooled co-finance",
+        doc="financial channel on")  # fmt: skip
+    migration_channel: bool = _p(
+        True, symbol="—", unit="on/off", bounds=(0, 1), alias="migration",
+        source="switch: off = nobody moves between provinces (natural growth only)",
+        doc="migration channel on")  # fmt: skip
+    knowledge_channel: bool = _p(
+        True, symbol="—", unit="on/off", bounds=(0, 1), alias="knowledge",
+        source="switch: off = no productivity spillovers between provinces",
+        doc="knowledge & technology channel on")  # fmt: skip
     shocks: bool = _p(
         True, symbol="—", unit="on/off", bounds=(0, 1), alias=None,
         source="switch: off gives a deterministic run (expected-value learning, no noise)",

@@ -32,3 +32,20 @@ def calibrate_income_scale(
         return float(rates @ weights) - target_rate
 
     return float(np.exp(brentq(gap, -20.0, 20.0, xtol=1e-14)))
+
+
+def headcount_after_transfers(
+    mean_income: np.ndarray,
+    poverty_line: float,
+    log_sd: float,
+    transfer_per_poor: np.ndarray,
+) -> np.ndarray:
+    """Headcount when every poor person receives `transfer_per_poor` THB (precision_poverty).
+
+    Persons whose income lies within the transfer of the line cross it, so the headcount is the
+    lognormal CDF at z − a (zero once a ≥ z). Incomes in THB per person per year.
+    """
+    gap = poverty_line - transfer_per_poor
+    safe_gap = np.where(gap > 0, gap, 1.0)
+    after = ndtr((np.log(safe_gap) - np.log(mean_income) + 0.5 * log_sd**2) / log_sd)
+    return np.where(gap > 0, after, 0.0)

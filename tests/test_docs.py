@@ -120,7 +120,31 @@ def test_script_prints_the_table(table_script):
     out = subprocess.run(
         [sys.executable, str(SCRIPT)], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout
-    assert out == table_script.markdown_table() + "\n"
+    assert (
+        out == table_script.markdown_table() + "\n\n" + table_script.markdown_lever_table() + "\n"
+    )
+
+
+def test_lever_table_block_equals_generated_table(odd, table_script):
+    assert odd.count(table_script.LEVER_START) == 1 and odd.count(table_script.LEVER_END) == 1
+    block = odd.split(table_script.LEVER_START, 1)[1].split(table_script.LEVER_END, 1)[0]
+    assert block == "\n" + table_script.markdown_lever_table() + "\n", (
+        "the lever table in docs/ODD.md is out of date; "
+        "run `python docs/parameter_table.py --write`"
+    )
+
+
+def test_every_lever_and_coefficient_is_described_in_the_text(odd, table_script):
+    from model.policies import LEVERS
+
+    text = odd.split(table_script.LEVER_START, 1)[0] + odd.split(table_script.LEVER_END, 1)[1]
+    missing = [
+        name
+        for lever in LEVERS.values()
+        for name in (lever.name, *(c.name for c in lever.coefficients))
+        if f"`{name}`" not in text
+    ]
+    assert not missing, f"levers or coefficients not described outside the table: {missing}"
 
 
 def test_splice_replaces_only_the_block(table_script):

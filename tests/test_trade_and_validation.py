@@ -32,12 +32,14 @@ def test_inversion_on_a_synthetic_geography_with_other_parameters():
 
 def test_trade_identities_with_external_demand(thailand):
     eco = Economy(thailand, Parameters(), np.random.default_rng(0))
-    eco.external_demand = np.linspace(0.0, 50_000.0, thailand.n)
-    eco.cycle()
+    external = np.linspace(0.0, 50_000.0, thailand.n)
+    eco.external_demand = external.copy()
+    eco.cycle()  # Ext then fades by δ_X for the next year
     sol, p = eco.last_solution, eco.params
     x = trade_flows(sol, eco.phi)
     record = eco.last
-    assert np.allclose(x.sum(axis=0), p.modern_share * sol.gpp + eco.external_demand, rtol=1e-9)
+    assert np.allclose(eco.external_demand, (1 - p.external_demand_decay) * external)
+    assert np.allclose(x.sum(axis=0), p.modern_share * sol.gpp + external, rtol=1e-9)
     assert np.allclose(x.sum(axis=1), sol.v * record.mobile, rtol=1e-9)
     assert np.allclose(sol.gpp, sol.v * record.mobile + record.local * eco.local_productivity_0 *
                        record.productivity / np.exp(eco.ln_productivity_0), rtol=1e-12)  # fmt: skip
