@@ -8,6 +8,7 @@ reported as the mean paired difference with a 95% t-interval of that mean over r
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -101,13 +102,21 @@ def execute(
                 progress(1)
             yield out
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
         futures = [pool.submit(run_one, **job) for job in jobs]
         for future in as_completed(futures):
             out = future.result()
             if progress:
                 progress(1)
             yield out
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """forkserver: fork() from a process with threads (BLAS, tqdm) can deadlock; the server
+    preloads the model once, so workers start fast."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["experiments.compare"])
+    return ctx
 
 
 def progress_bar(total: int, description: str, quiet: bool):

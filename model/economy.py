@@ -494,7 +494,7 @@ class Economy:
             capital=self.capital,
             productivity=np.exp(self.ln_productivity),
             capacity=self.capacity,
-            home_share=self.home_share.copy(),
+            home_share=self.home_share.copy() if p.finance_channel else np.ones(self.geo.n),
             attractiveness=self.attractiveness.copy(),
             amenity=np.exp(self.ln_amenity),
             mix=self.mix,

@@ -82,9 +82,11 @@ def invert_amenities(
         pi /= pi.sum(axis=1, keepdims=True)
         movers = mobile[:, None] * pi
         arrivals = movers.sum(axis=0)
-        # ∂ arrivals_j / ∂ ln a_k = arrivals_j δ_jk − Σ_i L_i π_ij π_ik
-        J = np.eye(len(ln_a)) - (movers.T @ pi) / arrivals[:, None]
-        return np.log(arrivals) - np.log(mobile), J
+        # ∂ arrivals_j / ∂ ln a_k = arrivals_j δ_jk − Σ_i L_i π_ij π_ik. A trial step of the
+        # line search may empty a province (arrivals 0): the non-finite residual rejects it.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            J = np.eye(len(ln_a)) - (movers.T @ pi) / arrivals[:, None]
+            return np.log(arrivals) - np.log(mobile), J
 
     kernel = np.exp(log_kernel - log_kernel.max(axis=1, keepdims=True))
     a = np.ones_like(mobile)

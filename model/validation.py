@@ -13,7 +13,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from . import migration, trade
-from .geography import freeness_of_trade
+from .economy import channel_freeness
 
 if TYPE_CHECKING:
     from .model import DecentraModel
@@ -88,7 +88,7 @@ def calibration_residual(model: DecentraModel) -> float:
         cold,
         ln_a_eff,
         cal.mobile / cal.mobile.sum(),
-        freeness_of_trade(model.geography.distance_km, p.distance_elasticity, p.distance_scale_km),
+        channel_freeness(model.geography.distance_km, p),
         cal.mobile,
         cal.local,
         cal.v,

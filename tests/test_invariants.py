@@ -31,6 +31,9 @@ def parameters(draw) -> Parameters:
     for name, f in FIELDS.items():
         if name in SKIP or not draw(st.booleans()):
             continue  # about half the parameters move in each example
+        if f.type in ("bool", bool):  # channel switches
+            values[name] = draw(st.booleans())
+            continue
         low, high = f.metadata["bounds"]
         default = float(f.default)
         low, high = default - 0.5 * (default - low), default + 0.5 * (high - default)
