@@ -276,8 +276,9 @@ class Economy:
             geo.research_university,
         )
         if self.knowledge_link_boost.any():
+            # A policy-built link adds weight without taking it from other links: renormalising
+            # would divert lagging provinces from the frontier to a lagging university nearby.
             weights = weights * (1.0 + self.knowledge_link_boost)
-            weights /= weights.sum(axis=1, keepdims=True)
         self.knowledge_weights = weights
 
     def set_parameters(self, **overrides) -> None:

@@ -65,6 +65,9 @@ def learn_mixes_expected(
     mix: np.ndarray, growth: np.ndarray, weights: np.ndarray, probability: float, rate: float
 ) -> np.ndarray:
     """The expected value of `learn_mixes_random` without noise (the deterministic switch)."""
+    totals = weights.sum(axis=1, keepdims=True)
+    if np.abs(totals - 1.0).max() > 1e-12:  # policy-built links: peers are drawn ∝ w_ij
+        weights = weights / totals
     better = weights * (growth[None, :] > growth[:, None])
     new = mix + probability * rate * (better @ mix - better.sum(axis=1)[:, None] * mix)
     return new / new.sum(axis=1, keepdims=True)

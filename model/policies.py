@@ -243,7 +243,7 @@ LEVERS: dict[str, Lever] = {
             "area_research", "knowledge",
             "university-led area research and appropriate technology (direct knowledge channel)",
             "c_i via e_c; knowledge weight to the nearest research university × (1 + b_i), "
-            "b_i += link_gain·s_i up to link_max",
+            "b_i += link_gain·s_i up to link_max (other links keep their weight)",
             "population", (
                 _CAPACITY_EFFICIENCY,
                 _coef("link_gain", 50.0, "per unit of GPP spent", (0.0, 1000.0), ASSUMPTION,
