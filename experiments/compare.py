@@ -151,9 +151,9 @@ def run_effects(scenario_table: pd.DataFrame, baseline_table: pd.DataFrame) -> d
     effects: dict[str, float] = {}
     for y in SNAPSHOT_YEARS:
         for key, (column, _) in LEVEL_METRICS.items():
-            name = f"d_{key}_{y}_mthb" if key == "gdp" else f"d_{key}_{y}"
-            if key == "poverty":
-                name = f"d_poverty_{y}_pct"
+            name = {"gdp": f"d_gdp_{y}_mthb", "poverty": f"d_poverty_{y}_pct"}.get(
+                key, f"d_{key}_{y}"
+            )
             effects[name] = float(s.at[y, column] - b.at[y, column]) if y in years else math.nan
     gain = (s.loc[years, "gdp_mthb"] - b.loc[years, "gdp_mthb"]).to_numpy()
     discount = (1.0 + DISCOUNT_RATE) ** -(years.to_numpy() - BASE_YEAR)
@@ -218,7 +218,8 @@ def compare(
     ]
     bar = progress_bar(len(jobs), "compare", quiet)
     tables: dict[tuple[str, int], pd.DataFrame] = {}
-    panel_sums: dict[str, pd.DataFrame] = {}
+    panel_sums: dict[str, pd.DataFrame] = {}  # numeric columns summed over replications
+    panel_labels: dict[str, pd.DataFrame] = {}  # year, code, names, region
     panel_counts: dict[str, int] = {}
     failures: list[dict[str, Any]] = []
     try:
@@ -237,7 +238,7 @@ def compare(
             else:
                 panel_sums[out.key] = numeric.copy()
                 panel_counts[out.key] = 1
-                panel_sums[f"{out.key}#labels"] = out.panel.select_dtypes(exclude="number")
+                panel_labels[out.key] = out.panel.select_dtypes(exclude="number")
     finally:
         if bar:
             bar.close()
@@ -257,8 +258,7 @@ def compare(
         if s.key not in panel_sums:
             continue
         mean = panel_sums[s.key] / panel_counts[s.key]
-        labels = panel_sums[f"{s.key}#labels"]
-        provinces.append(pd.concat([labels, mean], axis=1).assign(scenario=s.key))
+        provinces.append(pd.concat([panel_labels[s.key], mean], axis=1).assign(scenario=s.key))
     province_table = pd.concat(provinces, ignore_index=True) if provinces else pd.DataFrame()
 
     effect_rows = []

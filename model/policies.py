@@ -23,6 +23,9 @@ from .economy import Economy
 from .targets import Target
 
 ASSUMPTION = "assumption"
+BY_POPULATION = "population"
+BY_POOR_PERSONS = "poor persons"
+BY_LINK_LENGTH = "length of each link"
 BUDGET_MAX_MTHB = 2_000_000.0  # per year: about 12% of 2019 GDP, beyond any plausible programme
 
 
@@ -124,14 +127,13 @@ class LeverPolicy:
 
     def lever_allocation(self, economy: Economy, mask: np.ndarray) -> np.ndarray:
         """MTHB per province this year; sums to the budget."""
-        if self.lever.name == "precision_poverty":
-            weight = np.where(mask, economy.poor_persons, 0.0)
-            if weight.sum() <= 0:  # nobody poor in the targets: spread by population
-                weight = np.where(mask, economy.population, 0.0)
-        elif self.lever.needs_route:
+        if self.lever.allocation == BY_LINK_LENGTH:
             return np.zeros(economy.geo.n)  # corridors spend on links, not provinces
-        else:
-            weight = np.where(mask, economy.population, 0.0)
+        weight = np.where(mask, economy.population, 0.0)
+        if self.lever.allocation == BY_POOR_PERSONS:
+            poor = np.where(mask, economy.poor_persons, 0.0)
+            if poor.sum() > 0:  # nobody poor in the targets: spread by population
+                weight = poor
         return self.budget_mthb * weight / weight.sum()
 
 
@@ -244,7 +246,7 @@ LEVERS: dict[str, Lever] = {
             "university-led area research and appropriate technology (direct knowledge channel)",
             "c_i via e_c; knowledge weight to the nearest research university × (1 + b_i), "
             "b_i += link_gain·s_i up to link_max (other links keep their weight)",
-            "population", (
+            BY_POPULATION, (
                 _CAPACITY_EFFICIENCY,
                 _coef("link_gain", 50.0, "per unit of GPP spent", (0.0, 1000.0), ASSUMPTION,
                       "growth of the extra link weight b_i per unit of spending share"),
@@ -257,7 +259,7 @@ LEVERS: dict[str, Lever] = {
             "digital_local_government", "knowledge",
             "digital transformation of local government",
             "capacity spending share·spend → c_i; the rest amenity spending → ln B_i",
-            "population", (
+            BY_POPULATION, (
                 _coef("capacity_share", 0.7, "share of budget", (0.0, 1.0), ASSUMPTION,
                       "part of the budget that builds capacity (the rest: services, amenity)"),
             ),
@@ -267,7 +269,7 @@ LEVERS: dict[str, Lever] = {
             "learning_city", "knowledge, migration",
             "learning cities and livable cities (UNESCO learning-city model)",
             "capacity spending share·spend → c_i; the rest amenity spending → ln B_i",
-            "population", (
+            BY_POPULATION, (
                 _coef("capacity_share", 0.5, "share of budget", (0.0, 1.0), ASSUMPTION,
                       "part of the budget that builds capacity (the rest: amenity)"),
             ),
@@ -277,7 +279,7 @@ LEVERS: dict[str, Lever] = {
             "enterprise_coaching", "finance",
             "local-enterprise coaching and finance tools",
             "ln A_i += g·s_i/(1 + s_i/s_sat) (small, diminishing); f_i += a_f·s_i",
-            "population", (
+            BY_POPULATION, (
                 _coef("productivity_gain", 0.3, "ln points per unit of GPP spent", (0.0, 5.0),
                       ASSUMPTION + " (business-training trials find small productivity gains)",
                       "productivity gain g of coaching at low spending"),
@@ -293,7 +295,7 @@ LEVERS: dict[str, Lever] = {
             "local development funds and civic crowdfunding",
             "I_i += spend; pooled private co-finance crowd_in·spend to i; "
             "h_i += k_h·s_i·(1 − h_i) (fades at δ_h)",
-            "population", (
+            BY_POPULATION, (
                 _coef("crowd_in", 0.5, "MTHB per MTHB", (0.0, 5.0), ASSUMPTION,
                       "private savings crowded in from the national pool per MTHB of fund"),
                 _coef("home_share_gain", 2.0, "per unit of GPP spent", (0.0, 50.0), ASSUMPTION,
@@ -305,7 +307,7 @@ LEVERS: dict[str, Lever] = {
             "micro_ppp", "finance",
             "small public–private partnerships",
             "I_i += spend·(1 + leverage), the private part drawn from the national pool",
-            "population", (
+            BY_POPULATION, (
                 _coef("private_leverage", 1.0, "MTHB per MTHB", (0.0, 10.0),
                       ASSUMPTION + " (PPP co-finance of about one private THB per public THB)",
                       "private investment per MTHB of public money"),
@@ -316,7 +318,7 @@ LEVERS: dict[str, Lever] = {
             "fiscal_self_reliance", "finance",
             "local fiscal self-reliance (local tax capacity)",
             "τ_L,i += k_τ·s_i, up to τ_L,max (revenue stays in the province's budget LB_i)",
-            "population", (
+            BY_POPULATION, (
                 _coef("tax_capacity_gain", 0.1, "per unit of GPP spent", (0.0, 5.0), ASSUMPTION,
                       "rise k_τ of the local tax rate per unit of spending share"),
                 _coef("local_tax_cap", 0.05, "share of GPP", (0.0, 0.3), ASSUMPTION,
@@ -329,7 +331,7 @@ LEVERS: dict[str, Lever] = {
             "precision poverty targeting (TPMAP)",
             "accuracy·spend paid to poor persons (headcount after transfers, §9); "
             "the rest leaks to the non-poor as income",
-            "poor persons", (
+            BY_POOR_PERSONS, (
                 _coef("targeting_accuracy", 0.8, "share of budget", (0.0, 1.0), ASSUMPTION,
                       "share of the transfers that reaches poor persons"),
             ),
@@ -339,7 +341,7 @@ LEVERS: dict[str, Lever] = {
             "livable_secondary_city", "migration",
             "secondary-city growth poles and livable cities",
             "amenity share·spend → ln B_i (e_B); the rest → I_i",
-            "population", (
+            BY_POPULATION, (
                 _coef("amenity_share", 0.5, "share of budget", (0.0, 1.0), ASSUMPTION,
                       "part of the budget spent on amenities (the rest: investment)"),
             ),
@@ -350,7 +352,7 @@ LEVERS: dict[str, Lever] = {
             "transport corridors linking secondary cities",
             "r_ij = r_max·(1 − e^(−cumulative link spending/cost scale)) on consecutive pairs "
             "of the route; D_ij·(1 − r_ij) enters φ and moving costs",
-            "length of each link", (
+            BY_LINK_LENGTH, (
                 _coef("max_reduction", 0.3, "share of distance", (0.0, 0.9), ASSUMPTION,
                       "largest cut r_max of effective distance on a link"),
                 _coef("cost_scale_mthb", 100_000.0, "MTHB per link", (1.0, 1e7),
@@ -365,7 +367,7 @@ LEVERS: dict[str, Lever] = {
             "special_economic_zone", "trade, finance",
             "border special economic zones (trade and investment channel)",
             "Ext_i += x·spend (fades at δ_X); f_i += a_f·s_i (fades at δ_f)",
-            "population", (
+            BY_POPULATION, (
                 _coef("export_gain", 0.2, "MTHB of yearly external demand per MTHB", (0.0, 5.0),
                       ASSUMPTION, "external demand won per MTHB spent"),
                 _coef("attractiveness_gain", 3.0, "per unit of GPP spent", (0.0, 100.0),
@@ -377,7 +379,7 @@ LEVERS: dict[str, Lever] = {
             "creative_economy_district", "trade",
             "creative-economy districts and cultural markets",
             "Ext_i += x·spend (visitors' spending; fades at δ_X)",
-            "population", (
+            BY_POPULATION, (
                 _coef("visitor_gain", 0.25, "MTHB of yearly external demand per MTHB",
                       (0.0, 5.0), ASSUMPTION, "visitors' spending won per MTHB spent"),
             ),
