@@ -306,6 +306,7 @@ class Economy:
             mu,
             sigma,
             year=self.year,
+            jacobian_lu=self.last_solution.jacobian_lu if self.last_solution else None,
         )
         self.last_solution = sol
         self._v_guess = sol.v * np.exp(p.tfp_growth)
