@@ -243,6 +243,11 @@ class Economy:
             p.university_weight,
             geo.research_university,
         )
+        # constant factors of the yearly migration choice and peer draw (speed only)
+        self.moving_kernel = migration.choice_kernel(
+            self.moving_costs, p.migration_choice_sensitivity
+        )
+        self.knowledge_cumulative = np.cumsum(self.knowledge_weights, axis=1)
 
     def set_parameters(self, **overrides) -> None:
         """Change parameters between steps (validated); derived matrices follow."""
@@ -271,10 +276,9 @@ class Economy:
 
     def _remittances(self, v: np.ndarray, tax: float) -> tuple[np.ndarray, np.ndarray]:
         """(received by origin, sent from residence), MTHB; migrants send ρ_rem of their income."""
-        matrix = finance.remittances(
+        return finance.remittance_totals(
             self.migrant_stocks, self.migrant_income(v, tax), self.params.remittance_share
         )
-        return matrix.sum(axis=1), matrix.sum(axis=0)
 
     def migrant_income(self, v: np.ndarray, tax: float) -> np.ndarray:
         """Nominal income of a mobile worker, (1 − α)·v·(1 − τ), MTHB per person."""
@@ -372,6 +376,7 @@ class Economy:
                     p.learning_probability,
                     p.learning_rate,
                     p.learning_noise,
+                    self.knowledge_cumulative,
                 )
             else:
                 mix = government.learn_mixes_expected(
@@ -379,9 +384,9 @@ class Economy:
                 )
 
         # 6. knowledge channel
-        spill = knowledge.spillover_matrix(
+        spill = knowledge.spillover_inflow(
             self.ln_productivity, capacity, self.knowledge_weights, p.spillover_rate
-        ).sum(axis=1)
+        )
         ln_productivity = self.ln_productivity + p.tfp_growth + spill
         if p.shocks and p.shock_sd > 0:
             ln_productivity = ln_productivity + knowledge.productivity_shocks(
@@ -400,7 +405,7 @@ class Economy:
             - p.congestion * np.log(population / self.population_0)
         )
         probabilities = migration.choice_probabilities(
-            utility, self.moving_costs, p.migration_choice_sensitivity
+            utility, self.moving_costs, p.migration_choice_sensitivity, self.moving_kernel
         )
         flows = migration.migration_flows(self.mobile, probabilities, p.migration_rate)
         mobile, stocks = migration.apply_migration(self.mobile, self.migrant_stocks, flows)
