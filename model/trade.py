@@ -8,6 +8,7 @@ factors for chord steps needs about 7 cheaper ones (no N³ work) and is what a r
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -94,6 +95,8 @@ def solve_equilibrium(
     result does not depend on where the linear convergence of chord steps happened to stop.
     A start that already meets `tol` is returned unchanged (0 iterations).
     """
+    if jacobian_lu is not None and not isinstance(jacobian_lu, JacobianLU):
+        raise TypeError("jacobian_lu must be a JacobianLU (TradeSolution.jacobian_lu)")
     n = len(v_start)
     one_minus_sigma = 1.0 - sigma
     ln_q = np.log(lam) + (sigma - 1.0) * ln_a_eff  # ln λ_i Ã_i^(σ−1)
@@ -101,21 +104,20 @@ def solve_equilibrium(
     local_income = local_productivity * local
     mu_mobile = mu * mobile
     other_spending = mu * local_income + external_demand
-    x = np.log(v_start)
+    exp, log = np.exp, np.log
 
     def residual(x: np.ndarray):
-        v = np.exp(x)
-        w = np.exp(ln_q + one_minus_sigma * x)
+        v = exp(x)
+        w = exp(ln_q + one_minus_sigma * x)
         P = w @ phi
         E = mu_mobile * v + other_spending
         R = phi @ (E / P)
-        F = sigma * x - const - np.log(R)
+        F = sigma * x - const - log(R)
         return F, v, w, P, E, R
 
+    x = log(v_start)
     F, v, w, P, E, R = residual(x)
-    norm = float(np.max(np.abs(F)))
-    if jacobian_lu is not None and not isinstance(jacobian_lu, JacobianLU):
-        raise TypeError("jacobian_lu must be a JacobianLU (TradeSolution.jacobian_lu)")
+    norm = float(abs(F).max())
     lu = jacobian_lu if jacobian_lu is not None and jacobian_lu.lu.shape == (n, n) else None
     iterations = 0
     polished = norm < tol
@@ -125,12 +127,12 @@ def solve_equilibrium(
         if lu is not None:  # chord step with the factors of an earlier Jacobian
             x_new = x - lu.solve(F)
             new = residual(x_new)
-            norm_new = float(np.max(np.abs(new[0])))
+            norm_new = float(abs(new[0]).max())
             if converged:  # the polishing step: keep it unless round-off made it worse
                 polished = True
                 if not norm_new <= norm:
                     break
-            elif not (np.isfinite(norm_new) and norm_new < CHORD_CONTRACTION * norm):
+            elif not norm_new < CHORD_CONTRACTION * norm:  # also True for NaN
                 new = None  # too slow (or diverging): Newton step below
             if new is not None:
                 x, norm = x_new, norm_new
@@ -147,8 +149,8 @@ def solve_equilibrium(
         step = 1.0
         while True:  # backtracking keeps Newton safe far from the solution
             new = residual(x - step * dx)
-            norm_new = float(np.max(np.abs(new[0])))
-            if np.isfinite(norm_new) and (norm_new < norm or norm_new < tol or step < 1e-3):
+            norm_new = float(abs(new[0]).max())
+            if math.isfinite(norm_new) and (norm_new < norm or norm_new < tol or step < 1e-3):
                 break
             step *= 0.5
         x = x - step * dx
