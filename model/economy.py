@@ -264,6 +264,10 @@ class Economy:
             p.migration_cost_distance,
             p.distance_scale_km,
         )
+        # constant factor of the yearly migration choice (speed only)
+        self.moving_kernel = migration.choice_kernel(
+            self.moving_costs, p.migration_choice_sensitivity
+        )
         self.refresh_knowledge_weights()
 
     def refresh_knowledge_weights(self) -> None:
@@ -280,6 +284,7 @@ class Economy:
             # would divert lagging provinces from the frontier to a lagging university nearby.
             weights = weights * (1.0 + self.knowledge_link_boost)
         self.knowledge_weights = weights
+        self.knowledge_cumulative = np.cumsum(weights, axis=1)  # peer draws (speed only)
 
     def set_parameters(self, **overrides) -> None:
         """Change parameters between steps (validated); derived matrices follow."""
@@ -316,10 +321,9 @@ class Economy:
         if not self.params.finance_channel:
             zero = np.zeros(self.geo.n)
             return zero, zero
-        matrix = finance.remittances(
+        return finance.remittance_totals(
             self.migrant_stocks, self.migrant_income(v, tax), self.params.remittance_share
         )
-        return matrix.sum(axis=1), matrix.sum(axis=0)
 
     def migrant_income(self, v: np.ndarray, tax: float) -> np.ndarray:
         """Nominal income of a mobile worker, (1 − α)·v·(1 − τ), MTHB per person."""
@@ -362,6 +366,7 @@ class Economy:
             mu,
             sigma,
             year=self.year,
+            jacobian_lu=self.last_solution.jacobian_lu if self.last_solution else None,
         )
         self.last_solution = sol
         self._v_guess = sol.v * np.exp(p.tfp_growth)
@@ -446,6 +451,7 @@ class Economy:
                     p.learning_probability,
                     p.learning_rate,
                     p.learning_noise,
+                    self.knowledge_cumulative,
                 )
             else:
                 mix = government.learn_mixes_expected(
@@ -455,9 +461,9 @@ class Economy:
         # 6. knowledge channel
         ln_productivity = self.ln_productivity + p.tfp_growth
         if p.knowledge_channel:
-            ln_productivity = ln_productivity + knowledge.spillover_matrix(
+            ln_productivity = ln_productivity + knowledge.spillover_inflow(
                 self.ln_productivity, capacity, self.knowledge_weights, p.spillover_rate
-            ).sum(axis=1)
+            )
         if p.shocks and p.shock_sd > 0:
             ln_productivity = ln_productivity + knowledge.productivity_shocks(
                 self.rng,
@@ -476,7 +482,7 @@ class Economy:
         )
         if p.migration_channel:
             probabilities = migration.choice_probabilities(
-                utility, self.moving_costs, p.migration_choice_sensitivity
+                utility, self.moving_costs, p.migration_choice_sensitivity, self.moving_kernel
             )
             flows = migration.migration_flows(self.mobile, probabilities, p.migration_rate)
             mobile, stocks = migration.apply_migration(self.mobile, self.migrant_stocks, flows)

@@ -50,6 +50,18 @@ def pooled_finance_flows(to_pool: np.ndarray, shares: np.ndarray) -> np.ndarray:
     return to_pool[:, None] * shares[None, :]
 
 
+def remittance_totals(
+    stocks: np.ndarray, migrant_income: np.ndarray, share: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(received by origin, sent from residence), MTHB: the row and column sums of
+    `remittances`, without forming the N×N matrix (the diagonal, people at home, is excluded).
+    """
+    home = np.diagonal(stocks)
+    received = share * (stocks @ migrant_income - home * migrant_income)
+    sent = share * migrant_income * (stocks.sum(axis=0) - home)
+    return received, sent
+
+
 def remittances(stocks: np.ndarray, migrant_income: np.ndarray, share: float) -> np.ndarray:
     """Remittances (MTHB) by origin i (row) and residence j (column), zero on the diagonal.
 

@@ -41,22 +41,24 @@ def learn_mixes_random(
     probability: float,
     rate: float,
     noise: float,
+    cumulative: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One year of peer learning; returns (new mixes, index of the peer copied or −1).
 
     Every government draws the same random numbers each year (whether it learns or not), so
     a change in one province's fortunes does not shift the random stream of the others.
+    `cumulative` may pass `np.cumsum(weights, axis=1)` when it is kept between years.
     """
     n = len(growth)
     learns = rng.random(n) < probability
     u = rng.random(n)
-    cumulative = np.cumsum(weights, axis=1)
+    if cumulative is None:
+        cumulative = np.cumsum(weights, axis=1)
     peer = np.minimum((cumulative < u[:, None] * cumulative[:, -1:]).sum(axis=1), n - 1)
     draw = rng.dirichlet(np.ones(3), size=n)
     moves = learns & (growth[peer] > growth)
-    new = mix.copy()
-    stepped = mix[moves] + rate * (mix[peer[moves]] - mix[moves])
-    new[moves] = (1.0 - noise) * stepped + noise * draw[moves]
+    stepped = mix + rate * (mix[peer] - mix)
+    new = np.where(moves[:, None], (1.0 - noise) * stepped + noise * draw, mix)
     new /= new.sum(axis=1, keepdims=True)
     return new, np.where(moves, peer, -1)
 

@@ -27,6 +27,16 @@ def spillover_matrix(
     return (rate * capacity)[:, None] * weights * gap
 
 
+def spillover_inflow(
+    ln_a: np.ndarray, capacity: np.ndarray, weights: np.ndarray, rate: float
+) -> np.ndarray:
+    """Row sums of `spillover_matrix`: λ_K·c_i·Σ_j w_ij·(ln A_j − ln A_i)^+ (log points)."""
+    gap = ln_a[None, :] - ln_a[:, None]
+    np.maximum(gap, 0.0, out=gap)
+    gap *= weights
+    return (rate * capacity) * gap.sum(axis=1)
+
+
 def productivity_shocks(
     rng: np.random.Generator,
     region: np.ndarray,

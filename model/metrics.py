@@ -4,6 +4,9 @@ All functions are pure NumPy, vectorised over provinces (no Python loops over th
 N provinces) and cheap enough to be evaluated every simulated year. Inputs are 1-D
 arrays of length N (one entry per province), e.g. GPP per capita in THB/person and
 population in persons as weights. Scalar metrics return plain Python ``float``.
+The ``*_rows`` variants take T x N arrays (one row per year) and return length-T
+arrays, row t equal to the 1-D metric of row t (up to floating-point rounding);
+the model table uses them to compute all years at once.
 
 Conventions
 -----------
@@ -31,13 +34,18 @@ __all__ = [
     "beta_convergence",
     "beta_convergence_panel",
     "cv",
+    "cv_rows",
     "gini",
+    "gini_rows",
     "headcount_weighted",
     "max_min_ratio",
+    "max_min_ratio_rows",
     "sigma_convergence",
     "theil_t",
     "theil_t_decomposition",
+    "theil_t_decomposition_rows",
     "williamson_cv",
+    "williamson_cv_rows",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -67,6 +75,32 @@ def _weights(weights: ArrayLike | None, n: int, name: str = "weights") -> FloatA
         raise ValueError(f"{name} must be non-negative")
     if not w.sum() > 0:
         raise ValueError(f"{name} must have a positive sum")
+    return w
+
+
+def _as_2d(x: ArrayLike, name: str) -> FloatArray:
+    """Convert to a finite 2-D float array (rows = years) with at least one column or raise."""
+    arr = np.asarray(x, dtype=np.float64)
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be a 2-D (rows x units) array, got shape {arr.shape}")
+    if arr.shape[1] == 0:
+        raise ValueError(f"{name} must have at least one unit (column)")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must contain only finite numbers")
+    return arr
+
+
+def _weights_2d(weights: ArrayLike | None, shape: tuple[int, ...]) -> FloatArray | None:
+    """Validated T x N weights (None stays None): non-negative, every row sum > 0."""
+    if weights is None:
+        return None
+    w = _as_2d(weights, "weights")
+    if w.shape != shape:
+        raise ValueError(f"weights has shape {w.shape}, expected {shape} (same as values)")
+    if (w < 0).any():
+        raise ValueError("weights must be non-negative")
+    if not (w.sum(axis=1) > 0).all():
+        raise ValueError("weights must have a positive sum in every row")
     return w
 
 
@@ -207,6 +241,106 @@ def headcount_weighted(rates: ArrayLike, weights: ArrayLike) -> float:
         raise ValueError("weights is required for headcount_weighted")
     w = _weights(weights, r.size)
     return float(np.dot(w, r) / w.sum())
+
+
+# --------------------------------------------------------------------------- by rows (years)
+def gini_rows(values: ArrayLike, weights: ArrayLike | None = None) -> FloatArray:
+    """:func:`gini` of every row of a T x N array (optionally with T x N weights)."""
+    x = _as_2d(values, "values")
+    w = _weights_2d(weights, x.shape)
+    if (x < 0).any():
+        raise ValueError("values must be non-negative for the Gini coefficient")
+    order = np.argsort(x, axis=1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=1)
+    if w is None:
+        n = x.shape[1]
+        ws = np.ones(n)
+        cum_w = np.arange(1.0, n + 1.0)
+        total_w = np.full(len(x), float(n))
+        wx = xs
+    else:
+        ws = np.take_along_axis(w, order, axis=1)
+        cum_w = np.cumsum(ws, axis=1)
+        total_w = ws.sum(axis=1)
+        wx = ws * xs
+    total_wx = wx.sum(axis=1)
+    if not (total_wx > 0).all():
+        raise ValueError("values must have a positive (weighted) mean for the Gini coefficient")
+    rank_term = 2.0 * cum_w - ws - total_w[:, None]
+    g = np.einsum("ij,ij->i", wx, rank_term) / (total_w * total_wx)
+    return np.maximum(g, 0.0)  # clip tiny negative rounding error for equal values
+
+
+def theil_t_decomposition_rows(
+    values: ArrayLike, weights: ArrayLike | None, groups: ArrayLike
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """:func:`theil_t_decomposition` of every row: (total, between, within), each length T.
+
+    ``groups`` is one integer label per column (the same grouping in every row).
+    """
+    x = _as_2d(values, "values")
+    w = _weights_2d(weights, x.shape)
+    if w is None:
+        w = np.ones_like(x)
+    _require_positive(x, "values")
+    g = np.asarray(groups)
+    if g.shape != (x.shape[1],):
+        raise ValueError(f"groups has shape {g.shape}, expected {(x.shape[1],)} (one per column)")
+    if g.dtype.kind not in "iub":
+        if g.dtype.kind == "f" and np.isfinite(g).all() and (g == np.round(g)).all():
+            g = g.astype(np.int64)
+        else:
+            raise ValueError("groups must contain integer labels")
+    _, inv = np.unique(g, return_inverse=True)
+    inv = inv.reshape(-1)
+    member = np.zeros((x.shape[1], int(inv.max()) + 1))
+    member[np.arange(x.shape[1]), inv] = 1.0  # column j belongs to group inv[j]
+
+    wx = w * x
+    total_wx = wx.sum(axis=1)
+    mean = total_wx / w.sum(axis=1)
+    s = wx / total_wx[:, None]
+
+    w_g = w @ member
+    wx_g = wx @ member
+    has_w = w_g > 0
+    mean_g = np.divide(wx_g, w_g, out=np.ones_like(wx_g), where=has_w)
+    share_g = wx_g / total_wx[:, None]
+
+    total = np.einsum("ij,ij->i", s, np.log(x / mean[:, None]))
+    between = np.where(has_w, share_g * np.log(mean_g / mean[:, None]), 0.0).sum(axis=1)
+    within = np.einsum("ij,ij->i", s, np.log(x / mean_g[:, inv]))
+    return total, between, within
+
+
+def williamson_cv_rows(values: ArrayLike, weights: ArrayLike) -> FloatArray:
+    """:func:`williamson_cv` of every row of a T x N array with T x N weights."""
+    x = _as_2d(values, "values")
+    if weights is None:
+        raise ValueError("weights is required for the Williamson CV (use cv_rows() if unweighted)")
+    w = _weights_2d(weights, x.shape)
+    p = w / w.sum(axis=1, keepdims=True)
+    mean = np.einsum("ij,ij->i", p, x)
+    if not (mean > 0).all():
+        raise ValueError("values must have a positive weighted mean for the Williamson CV")
+    d = x - mean[:, None]
+    return np.sqrt(np.einsum("ij,ij->i", p, d * d)) / mean
+
+
+def cv_rows(values: ArrayLike) -> FloatArray:
+    """:func:`cv` of every row of a T x N array."""
+    x = _as_2d(values, "values")
+    mean = x.mean(axis=1)
+    if not (mean > 0).all():
+        raise ValueError("values must have a positive mean for the coefficient of variation")
+    return x.std(axis=1, ddof=0) / mean
+
+
+def max_min_ratio_rows(values: ArrayLike) -> FloatArray:
+    """:func:`max_min_ratio` of every row of a T x N array."""
+    x = _as_2d(values, "values")
+    _require_positive(x, "values")
+    return x.max(axis=1) / x.min(axis=1)
 
 
 # --------------------------------------------------------------------------- convergence

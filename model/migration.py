@@ -24,8 +24,28 @@ def moving_costs(
     return m
 
 
-def choice_probabilities(utility: np.ndarray, costs: np.ndarray, beta: float) -> np.ndarray:
-    """π_ij ∝ exp(β·(U_j − m_ij)), rows sum to one (a numerically safe softmax)."""
+def choice_kernel(costs: np.ndarray, beta: float) -> np.ndarray:
+    """exp(−β·m_ij): the utility-free factor of the choice probabilities (N×N, in (0, 1])."""
+    return np.exp(-beta * costs)
+
+
+def choice_probabilities(
+    utility: np.ndarray, costs: np.ndarray, beta: float, kernel: np.ndarray | None = None
+) -> np.ndarray:
+    """π_ij ∝ exp(β·(U_j − m_ij)), rows sum to one (a numerically safe softmax).
+
+    With `kernel` = `choice_kernel(costs, beta)` (constant while costs and β are), π_ij is
+    computed as kernel_ij·a_j/Σ_k kernel_ik·a_k with a_j = exp(β·(U_j − max U)): the same
+    probabilities without N² exponentials. If some row's total is so small (< 1e-200) that
+    its largest terms could lose precision to underflow, it falls back to the direct softmax.
+    """
+    if kernel is not None:
+        a = np.exp(beta * (utility - utility.max()))
+        z = kernel * a
+        total = z.sum(axis=1, keepdims=True)
+        if total.min() > 1e-200:  # also False for NaN
+            z /= total
+            return z
     z = beta * (utility[None, :] - costs)
     z -= z.max(axis=1, keepdims=True)
     np.exp(z, out=z)
@@ -52,9 +72,11 @@ def apply_migration(
     arriving = flows.sum(axis=0)
     # stayers can round to −1e-9 persons where (almost) everyone leaves; they are zero
     new_mobile = np.maximum(mobile - leaving, 0.0) + arriving
-    with np.errstate(invalid="ignore", divide="ignore"):
-        origin_share = np.where(mobile > 0, stocks / mobile[None, :], 0.0)
-    new_stocks = stocks - origin_share * leaving[None, :] + origin_share @ flows
+    inv_mobile = np.divide(1.0, mobile, out=np.zeros_like(mobile), where=mobile > 0)
+    origin_share = stocks * inv_mobile  # S_oj/L^M_j (zero where nobody lives)
+    # S_oj − (S_oj/L^M_j)·leaving_j + Σ_i (S_oi/L^M_i)·M_ij
+    new_stocks = origin_share @ flows
+    new_stocks += stocks * (1.0 - leaving * inv_mobile)
     np.maximum(new_stocks, 0.0, out=new_stocks)  # round-off only: −1e-12 persons
     return new_mobile, new_stocks
 

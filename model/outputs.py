@@ -38,31 +38,19 @@ def model_table(records: list[YearRecord], geo: Geography) -> pd.DataFrame:
         "gdp_per_capita_thb": gdp / total_pop * 1e6,
         "population": total_pop,
     }
-    cols: dict[str, list[float]] = {
-        k: []
-        for k in (
-            "gini_weighted",
-            "gini_unweighted",
-            "theil_t",
-            "theil_between_regions",
-            "theil_within_regions",
-            "williamson_cv",
-            "cv_unweighted",
-            "max_min_ratio",
-        )
-    }
-    for t in range(len(years)):
-        x, w = gpp_pc[t], pop[t]
-        cols["gini_weighted"].append(metrics.gini(x, w))
-        cols["gini_unweighted"].append(metrics.gini(x))
-        total, between, within = metrics.theil_t_decomposition(x, w, geo.region)
-        cols["theil_t"].append(total)
-        cols["theil_between_regions"].append(between)
-        cols["theil_within_regions"].append(within)
-        cols["williamson_cv"].append(metrics.williamson_cv(x, w))
-        cols["cv_unweighted"].append(metrics.cv(x))
-        cols["max_min_ratio"].append(metrics.max_min_ratio(x))
-    rows.update(cols)
+    total, between, within = metrics.theil_t_decomposition_rows(gpp_pc, pop, geo.region)
+    rows.update(
+        {
+            "gini_weighted": metrics.gini_rows(gpp_pc, pop),
+            "gini_unweighted": metrics.gini_rows(gpp_pc),
+            "theil_t": total,
+            "theil_between_regions": between,
+            "theil_within_regions": within,
+            "williamson_cv": metrics.williamson_cv_rows(gpp_pc, pop),
+            "cv_unweighted": metrics.cv_rows(gpp_pc),
+            "max_min_ratio": metrics.max_min_ratio_rows(gpp_pc),
+        }
+    )
     rows["sigma_log_gpp_per_capita"] = metrics.sigma_convergence(np.log(gpp_pc))
     rows["bv_share_gdp"] = gpp[:, bv].sum(axis=1) / gdp
     rows["bv_share_population"] = pop[:, bv].sum(axis=1) / total_pop
@@ -115,15 +103,23 @@ _PANEL_FIELDS = {
 def province_panel(records: list[YearRecord], geo: Geography) -> pd.DataFrame:
     """One row per province and year (long format), sorted by year then province."""
     n, t = geo.n, len(records)
-    data: dict[str, np.ndarray] = {
+    # Text columns: convert the N labels to pandas' string dtype once, then repeat them
+    # (converting N·T Python strings is most of the cost of building the panel otherwise).
+    labels = {
+        "name_en": geo.name_en,
+        "name_th": geo.name_th,
+        "region": np.array(geo.region_names, dtype=object)[geo.region],
+    }
+    repeat = np.tile(np.arange(n), t)
+    data: dict[str, np.ndarray | pd.api.extensions.ExtensionArray] = {
         "year": np.repeat([r.year for r in records], n),
         "code": np.tile(geo.codes, t),
-        "name_en": np.tile(np.array(geo.name_en, dtype=object), t),
-        "name_th": np.tile(np.array(geo.name_th, dtype=object), t),
-        "region": np.tile(np.array(geo.region_names, dtype=object)[geo.region], t),
     }
+    for column, values in labels.items():
+        data[column] = pd.array(np.asarray(values, dtype=object), dtype="str").take(repeat)
     for column, (attr, scale) in _PANEL_FIELDS.items():
-        data[column] = np.concatenate([getattr(r, attr) for r in records]) * scale
+        values = np.concatenate([getattr(r, attr) for r in records])
+        data[column] = values * scale if scale != 1.0 else values
     data["gpp_per_capita_thb"] = data["gpp_mthb"] / data["population"] * 1e6
     data["net_migration"] = data["arrivals"] - data["departures"]
     mix = np.concatenate([r.mix for r in records])

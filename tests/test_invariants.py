@@ -16,9 +16,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import Parameters, synthetic_geography
+from model import Parameters, finance, government, knowledge, synthetic_geography
 from model.economy import Economy
-from model.migration import apply_migration, choice_probabilities, migration_flows
+from model.migration import apply_migration, choice_kernel, choice_probabilities, migration_flows
 from model.trade import trade_flows
 
 FIELDS = {f.name: f for f in dataclasses.fields(Parameters)}
@@ -117,3 +117,40 @@ def test_migration_conserves_people_and_stocks(n, seed, rate, beta):
     assert np.allclose(new_stocks.sum(axis=0), new_mobile, rtol=1e-9)
     # the origin rows are conserved too: nobody changes where they come from
     assert np.allclose(new_stocks.sum(axis=1), stocks.sum(axis=1), rtol=1e-9)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(n=st.integers(2, 30), seed=st.integers(0, 2**32 - 1), beta=st.floats(0.0, 1000.0))
+def test_shortcut_forms_equal_the_direct_ones(n, seed, beta):
+    """The forms the yearly cycle uses for speed give the documented quantities."""
+    rng = np.random.default_rng(seed)
+    utility = rng.normal(0, 1, n)
+    costs = rng.random((n, n)) * 3
+    np.fill_diagonal(costs, 0.0)
+    direct = choice_probabilities(utility, costs, beta)
+    fast = choice_probabilities(utility, costs, beta, choice_kernel(costs, beta))
+    np.testing.assert_allclose(fast, direct, rtol=1e-11, atol=1e-15)  # probabilities
+
+    ln_a, capacity, weights = rng.normal(0, 1, n), rng.random(n), rng.random((n, n))
+    np.testing.assert_allclose(
+        knowledge.spillover_inflow(ln_a, capacity, weights, 0.1),
+        knowledge.spillover_matrix(ln_a, capacity, weights, 0.1).sum(axis=1),
+        rtol=1e-12,
+        atol=1e-300,
+    )
+
+    stocks, income = rng.lognormal(8, 2, (n, n)), rng.random(n)
+    received, sent = finance.remittance_totals(stocks, income, 0.2)
+    matrix = finance.remittances(stocks, income, 0.2)
+    np.testing.assert_allclose(received, matrix.sum(axis=1), rtol=1e-9, atol=1e-300)
+    np.testing.assert_allclose(sent, matrix.sum(axis=0), rtol=1e-9, atol=1e-300)
+
+    mix = rng.dirichlet(np.ones(3), size=n)
+    growth = rng.normal(0, 0.02, n)
+    args = (mix, growth, weights, 0.5, 0.3, 0.1)
+    plain = government.learn_mixes_random(*args[:3], np.random.default_rng(seed), *args[3:])
+    cached = government.learn_mixes_random(
+        *args[:3], np.random.default_rng(seed), *args[3:], np.cumsum(weights, axis=1)
+    )
+    np.testing.assert_array_equal(cached[0], plain[0])
+    np.testing.assert_array_equal(cached[1], plain[1])

@@ -14,13 +14,18 @@ from model.metrics import (
     beta_convergence,
     beta_convergence_panel,
     cv,
+    cv_rows,
     gini,
+    gini_rows,
     headcount_weighted,
     max_min_ratio,
+    max_min_ratio_rows,
     sigma_convergence,
     theil_t,
     theil_t_decomposition,
+    theil_t_decomposition_rows,
     williamson_cv,
+    williamson_cv_rows,
 )
 
 # Local settings (not a global profile, so other test modules are unaffected).
@@ -233,6 +238,52 @@ def test_scale_and_permutation_invariance(vw, c, seed):
         assert f(c * x) == pytest.approx(base, **tol)
         assert f(x[perm]) == pytest.approx(base, **tol)
     assert williamson_cv(x, np.ones_like(x)) == pytest.approx(cv(x), **tol)
+
+
+# --------------------------------------------------------------------------- by rows
+@fast
+@given(vw=values_weights(min_size=2, zero_weights=True), data=st.data())
+def test_row_variants_match_the_1d_metrics(vw, data):
+    """Each row of the T x N variants equals the 1-D metric of that row."""
+    x, w = vw
+    rows = data.draw(st.integers(1, 4))
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    xs = np.vstack([x] + [x[rng.permutation(x.size)] * rng.uniform(0.5, 2.0, x.size)
+                          for _ in range(rows - 1)])  # fmt: skip
+    ws = np.vstack([w] + [w[rng.permutation(w.size)] for _ in range(rows - 1)])
+    assume((ws.sum(axis=1) > 0).all())
+    groups = np.array(
+        data.draw(st.lists(st.integers(0, 6), min_size=x.size, max_size=x.size)), dtype=np.int64
+    )
+    tol = {"rel": 1e-12, "abs": 1e-14}
+    total, between, within = theil_t_decomposition_rows(xs, ws, groups)
+    for t in range(rows):
+        assert gini_rows(xs, ws)[t] == pytest.approx(gini(xs[t], ws[t]), **tol)
+        assert gini_rows(xs)[t] == pytest.approx(gini(xs[t]), **tol)
+        expected = theil_t_decomposition(xs[t], ws[t], groups)
+        assert (total[t], between[t], within[t]) == pytest.approx(expected, **tol)
+        assert williamson_cv_rows(xs, ws)[t] == pytest.approx(williamson_cv(xs[t], ws[t]), **tol)
+        assert cv_rows(xs)[t] == pytest.approx(cv(xs[t]), **tol)
+        assert max_min_ratio_rows(xs)[t] == pytest.approx(max_min_ratio(xs[t]), **tol)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: gini_rows([1.0, 2.0]), "2-D"),
+        (lambda: gini_rows([[1.0, -2.0]]), "non-negative"),
+        (lambda: gini_rows([[1.0, 2.0]], [[0.0, 0.0]]), "weights"),
+        (lambda: theil_t_decomposition_rows([[1.0, 2.0]], None, [0]), "groups"),
+        (lambda: theil_t_decomposition_rows([[0.0, 2.0]], None, [0, 1]), "values"),
+        (lambda: williamson_cv_rows([[1.0, 2.0]], None), "weights"),
+        (lambda: cv_rows([[0.0, 0.0]]), "values"),
+        (lambda: max_min_ratio_rows([[0.0, 1.0]]), "values"),
+        (lambda: max_min_ratio_rows([[1.0, np.inf]]), "finite"),
+    ],
+)
+def test_row_variants_reject_invalid_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
 
 
 # --------------------------------------------------------------------------- convergence

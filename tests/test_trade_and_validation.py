@@ -5,7 +5,7 @@ import pytest
 
 from model import DecentraModel, Parameters, synthetic_geography
 from model.economy import Economy
-from model.trade import EquilibriumError, solve_equilibrium, trade_flows
+from model.trade import EquilibriumError, JacobianLU, solve_equilibrium, trade_flows
 from model.validation import (
     break_point,
     calibration_residual,
@@ -53,6 +53,42 @@ def test_non_convergence_names_the_year():
             one * 5, np.zeros(2), one / 2, phi, one, one, one, 0 * one, 2.0, 0.4, 5.0,
             max_iter=1, year=2031,
         )  # fmt: skip
+
+
+def test_chord_steps_reach_the_newton_solution(thailand):
+    """Starting from another year's Jacobian factors (chord steps) or from no factors (Newton),
+    and from a useless factorisation (identity: falls back to Newton), the solution agrees."""
+    eco = Economy(thailand, Parameters(), np.random.default_rng(3))
+    for _ in range(4):
+        eco.cycle()
+    old_lu = eco.last_solution.jacobian_lu
+    assert old_lu is not None
+    for _ in range(3):
+        eco.cycle()
+    p = eco.params
+    args = (
+        eco._v_guess,
+        eco.ln_productivity + p.capital_share * np.log(eco.capital / eco.mobile),
+        eco.mobile / eco.mobile_total_0,
+        eco.phi,
+        eco.mobile,
+        eco.local,
+        eco.local_productivity,
+        eco.external_demand,
+        eco.mobile_total_0,
+        p.modern_share,
+        p.elasticity_substitution,
+    )
+    newton = solve_equilibrium(*args)
+    chord = solve_equilibrium(*args, jacobian_lu=old_lu)
+    identity = JacobianLU.factor(np.eye(thailand.n))
+    fallback = solve_equilibrium(*args, jacobian_lu=identity)
+    for sol in (newton, chord, fallback):
+        assert sol.residual < 1e-10
+        np.testing.assert_allclose(sol.v, newton.v, rtol=1e-12)
+        np.testing.assert_allclose(sol.P, newton.P, rtol=1e-12)
+    assert chord.jacobian_lu is old_lu  # chord steps sufficed: no new Jacobian
+    assert fallback.jacobian_lu is not identity  # too slow: Newton with a fresh Jacobian
 
 
 def test_break_point_formula():
