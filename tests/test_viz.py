@@ -207,6 +207,10 @@ def test_growth_inequality_plane(comparison):
     frontier = table[table.on_frontier]
     dashed = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
     assert len(dashed) == (1 if len(frontier) > 1 else 0)
+    rings = [ln for ln in ax.get_lines() if ln.get_markerfacecolor() == "none"]
+    assert len(rings) == 1 and len(rings[0].get_xdata()) == len(frontier)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == ["Baseline", labels.t("frontier"), labels.t("interval")]
 
 
 def test_lorenz_curves_agree_with_the_model_gini(run_tables):
@@ -265,13 +269,15 @@ def test_channel_attribution_stacks_the_four_channels(comparison):
     ax = fig.axes[0]
     bars = [c for c in ax.containers if isinstance(c, BarContainer)]
     assert len(bars) == 4 and all(len(b) == 2 for b in bars)
-    ticks = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
-    assert ticks == ["More equalising transfers", "Regional knowledge hubs"]
+    ticks = [t.get_text() for t in ax.get_yticklabels()]  # horizontal bars, top to bottom
+    assert sorted(ticks) == ["More equalising transfers", "Regional knowledge hubs"]
+    assert ax.get_yticks()[ticks.index("More equalising transfers")] == 1
     metric = attribution.metric.iloc[0]
     totals = attribution[attribution.metric == metric].groupby("scenario", sort=False)["shapley"]
     scale = labels.METRIC_SCALE.get(metric, 1.0)
     diamonds = next(ln for ln in ax.get_lines() if ln.get_marker() == "D")
-    np.testing.assert_allclose(diamonds.get_ydata(), totals.sum().to_numpy() / scale)
+    np.testing.assert_allclose(diamonds.get_xdata(), totals.sum().to_numpy() / scale)
+    assert ax.get_title() == labels.t(metric)
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend[:4] == [
         labels.channel_name(c) for c in ("trade", "finance", "migration", "knowledge")
@@ -291,3 +297,11 @@ def test_readers_reject_what_they_cannot_read(tmp_path, comparison_dir):
     (tmp_path / "manifest.json").write_text("{}")  # no kind: a run
     with pytest.raises(viz.ResultError, match=r"needs provinces\.parquet"):
         viz.load_results(tmp_path)
+
+
+def test_wrapping_never_splits_a_thai_word():
+    from viz.charts import _wrap
+
+    name = "เงินอุดหนุนเพื่อความเท่าเทียมมากขึ้น"  # one Thai phrase, no spaces
+    assert _wrap(name, 10) == name
+    assert _wrap(f"ส่วนต่าง {name}", 10) == f"ส่วนต่าง\n{name}"

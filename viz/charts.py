@@ -61,7 +61,11 @@ def _display(key: str, names: Mapping[str, str] | None, lang: str) -> str:
 
 
 def _wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width)) if len(text) > width else text
+    """Wrap at spaces only: Thai writes words without spaces, and breaking inside a word could
+    split a consonant from its vowel or tone mark."""
+    if len(text) <= width:
+        return text
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False))
 
 
 def _names_from_table(table: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -161,47 +165,41 @@ def growth_inequality_plane(
     colors = scenario_colors(keys)
     sx, sy = METRIC_SCALE.get(x, 1.0), METRIC_SCALE.get(y, 1.0)
     table = comparison.set_index(comparison["scenario"].astype(str))
+    on_frontier = (
+        table["on_frontier"].astype(bool)
+        if "on_frontier" in table
+        else pd.Series(False, index=table.index)
+    )
     with styled(lang):
-        fig = new_figure(7.8, 5.6)
+        fig = new_figure(7.8, 6.0)
         ax = fig.add_subplot()
         ax.axhline(0, color="#999999", lw=0.8, zorder=0)
         ax.axvline(0, color="#999999", lw=0.8, zorder=0)
-        frontier = table[table["on_frontier"].astype(bool)] if "on_frontier" in table else None
-        if frontier is not None and len(frontier) > 1:
-            order = frontier.sort_values(x)
-            ax.plot(
-                order[x] / sx,
-                order[y] / sy,
-                ls="--",
-                color="#555555",
-                lw=1.2,
-                zorder=1,
-                label=t("frontier", lang),
+        handles: list = [Line2D([], [], marker="*", ms=12, color=BASELINE_COLOR, ls="none")]
+        entries = [t("baseline", lang)]
+        frontier = table[on_frontier].sort_values(x)
+        if len(frontier):
+            fx, fy = frontier[x].to_numpy() / sx, frontier[y].to_numpy() / sy
+            if len(frontier) > 1:
+                ax.plot(fx, fy, ls="--", color="#555555", lw=1.2, zorder=1)
+            ax.plot(fx, fy, "o", ms=15, mfc="none", mec="#555555", mew=1.2, zorder=2)
+            handles.append(
+                Line2D([], [], ls="--", color="#555555", marker="o", ms=11, mfc="none", lw=1.2)
             )
+            entries.append(t("frontier", lang))
         points = []
         for key in keys:
             row = table.loc[key]
-            px, py = float(row[x]) / sx, float(row[y]) / sy
             if key == BASELINE:
-                ax.plot(
-                    0,
-                    0,
-                    marker="*",
-                    ms=14,
-                    color=BASELINE_COLOR,
-                    zorder=4,
-                    ls="none",
-                    label=t("baseline", lang),
-                )
+                ax.plot(0, 0, marker="*", ms=14, color=BASELINE_COLOR, zorder=4, ls="none")
                 points.append((0.0, 0.0, t("baseline", lang), BASELINE_COLOR))
                 continue
-            xerr = _err(row, x, sx)
-            yerr = _err(row, y, sy)
+            px, py = float(row[x]) / sx, float(row[y]) / sy
             ax.errorbar(
                 px,
                 py,
-                xerr=xerr,
-                yerr=yerr,
+                xerr=_err(row, x, sx),
+                yerr=_err(row, y, sy),
                 fmt="o",
                 ms=7,
                 color=colors[key],
@@ -211,16 +209,15 @@ def growth_inequality_plane(
                 zorder=3,
             )
             points.append((px, py, _display(key, names, lang), colors[key]))
-        _label_points(ax, points)
         ax.set_xlabel(_wrap(label(x, lang), 70))
         ax.set_ylabel(_wrap(label(y, lang), 45))
         ax.set_title(t("plane_title", lang))
         ax.grid(alpha=0.3, lw=0.5)
         _shade_better_quadrant(ax, lang)
-        handles, entries = ax.get_legend_handles_labels()
+        _label_points(ax, points)
         handles.append(Line2D([], [], color="#555555", marker="|", ms=10, lw=1))
         entries.append(t("interval", lang))
-        ax.legend(handles, entries, loc="upper left")
+        fig.legend(handles, entries, loc="outside lower center", ncols=len(entries))
     return fig
 
 
@@ -235,16 +232,29 @@ def _err(row: pd.Series, metric: str, scale: float) -> np.ndarray | None:
 
 
 def _label_points(ax: Axes, points: list[tuple[float, float, str, str]]) -> None:
-    """Name each point, alternating sides by rank so neighbours' labels do not collide."""
-    for rank, (px, py, text, color) in enumerate(sorted(points, key=lambda p: (p[1], p[0]))):
-        dx, ha = (8, "left") if rank % 2 == 0 else (-8, "right")
+    """Name each point on the side with more room: left of points in the right third.
+
+    Points close in height alternate above and below, so neighbours' names do not collide.
+    """
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    last_y, above = None, True
+    for px, py, text, color in sorted(points, key=lambda p: (p[1], p[0])):
+        if last_y is not None and abs(py - last_y) < 0.06 * (y1 - y0):
+            above = not above
+        else:
+            above = py < y0 + 0.85 * (y1 - y0)
+        last_y = py
+        right = px < x0 + 0.66 * (x1 - x0)
+        if color == BASELINE_COLOR and px == 0 and py == 0:
+            # The origin: scenarios spread up and right of it, so name it below left.
+            right, above = False, False
         ax.annotate(
             _wrap(text, 28),
             (px, py),
-            xytext=(dx, 6),
+            xytext=(8 if right else -8, 6 if above else -6),
             textcoords="offset points",
-            ha=ha,
-            va="bottom",
+            ha="left" if right else "right",
+            va="bottom" if above else "top",
             fontsize="small",
             color=color,
             zorder=5,
@@ -259,11 +269,11 @@ def _shade_better_quadrant(ax: Axes, lang: str) -> None:
     ax.fill_between([0, x1], [y0, y0], [0, 0], color="#2ca02c", alpha=0.06, lw=0, zorder=0)
     ax.text(
         0.99,
-        0.02,
+        -0.01 * (y1 - y0),
         t("better_quadrant", lang),
-        transform=ax.transAxes,
+        transform=ax.get_yaxis_transform(),
         ha="right",
-        va="bottom",
+        va="top",
         fontsize="small",
         color="#2a7a2a",
         style="italic",
@@ -369,38 +379,34 @@ def sobol_indices(
     chosen = list(outputs) if outputs is not None else list(dict.fromkeys(sobol["output"]))
     counts = [min(len(sobol[sobol["output"] == o]), top or 10**9) for o in chosen]
     with styled(lang):
-        fig = new_figure(4.6 * len(chosen), 1.2 + 0.36 * max(counts))
+        fig = new_figure(4.8 * len(chosen), max(3.4, 1.6 + 0.42 * max(counts)))
         axes = fig.subplots(1, len(chosen), squeeze=False)[0]
         for ax, output in zip(axes, chosen, strict=True):
             rows = sobol[sobol["output"] == output].sort_values("ST", ascending=False)
             rows = rows.head(top) if top else rows
             pos = np.arange(len(rows))[::-1]
-            ax.barh(
-                pos + 0.2,
-                rows["S1"],
-                height=0.38,
-                xerr=rows["S1_conf"],
-                color="#4c72b0",
-                error_kw={"lw": 0.9, "capsize": 2},
-                label=t("S1", lang),
-            )
-            ax.barh(
-                pos - 0.2,
-                rows["ST"],
-                height=0.38,
-                xerr=rows["ST_conf"],
-                color="#dd8452",
-                error_kw={"lw": 0.9, "capsize": 2},
-                label=t("ST", lang),
-            )
+            for column, shift, color in (("S1", 0.2, "#4c72b0"), ("ST", -0.2, "#dd8452")):
+                ax.barh(
+                    pos + shift,
+                    rows[column],
+                    height=0.38,
+                    xerr=rows[f"{column}_conf"],
+                    color=color,
+                    error_kw={"lw": 0.9, "capsize": 2},
+                    label=t(column, lang),
+                )
             ax.set_yticks(pos, [parameter_label(p) for p in rows["parameter"]])
             ax.axvline(0, color="#777777", lw=0.8)
             ax.set_xlabel(t("sobol_x", lang))
             ax.set_title(_wrap(t("output", lang, name=label(output, lang)), 45), fontsize="medium")
             ax.grid(axis="x", alpha=0.3, lw=0.5)
-        axes[0].legend(loc="lower right")
+        handles, entries = axes[0].get_legend_handles_labels()
+        fig.legend(handles, entries, loc="outside lower center", ncols=2)
         fig.suptitle(t("sobol_title", lang))
     return fig
+
+
+_RATIOS = ((1.0, "--"), (0.5, "-."), (0.1, ":"))
 
 
 def morris_screening(
@@ -413,18 +419,21 @@ def morris_screening(
     """Morris μ* against σ per parameter, one panel per output.
 
     Far right means influential; high σ relative to μ* (above the σ/μ* = 1 line) means
-    non-linear or interacting. The `annotate` most influential parameters are named.
+    non-linear or interacting. The `annotate` most influential parameters are named. Outputs
+    that are national series are shown in the unit of their label (e.g. GDP in trillion THB).
     """
     chosen = list(outputs) if outputs is not None else list(dict.fromkeys(morris["output"]))
     with styled(lang):
-        fig = new_figure(5.2 * len(chosen), 5.0)
+        fig = new_figure(5.4 * len(chosen), 5.4)
         axes = fig.subplots(1, len(chosen), squeeze=False)[0]
         for ax, output in zip(axes, chosen, strict=True):
             rows = morris[morris["output"] == output].sort_values("mu_star", ascending=False)
+            scale = SERIES_SCALE.get(output, 1.0)
+            mu, sigma = rows["mu_star"] / scale, rows["sigma"] / scale
             ax.errorbar(
-                rows["mu_star"],
-                rows["sigma"],
-                xerr=rows["mu_star_conf"],
+                mu,
+                sigma,
+                xerr=rows["mu_star_conf"] / scale,
                 fmt="o",
                 ms=5,
                 color="#4c72b0",
@@ -432,32 +441,23 @@ def morris_screening(
                 elinewidth=0.9,
                 capsize=2,
             )
-            top = max(float(rows["mu_star"].max()), float(rows["sigma"].max()), 1e-12) * 1.15
-            for ratio, style in ((0.1, ":"), (0.5, "-."), (1.0, "--")):
+            top = max(float(mu.max()), float(sigma.max()), 1e-12) * 1.15
+            for ratio, style in _RATIOS:
                 ax.plot([0, top], [0, ratio * top], ls=style, color="#999999", lw=0.9)
-                ax.text(
-                    top,
-                    ratio * top,
-                    t("sigma_ratio", lang, r=f"{ratio:g}"),
-                    fontsize="x-small",
-                    color="#777777",
-                    ha="right",
-                    va="bottom",
-                )
-            for rank, row in enumerate(rows.head(annotate).itertuples(index=False)):
-                ax.annotate(
-                    parameter_label(row.parameter),
-                    (row.mu_star, row.sigma),
-                    xytext=(5, 4 if rank % 2 == 0 else -10),
-                    textcoords="offset points",
-                    fontsize="x-small",
-                )
+            points = [
+                (float(m), float(s), parameter_label(p), "#222222")
+                for m, s, p in zip(mu, sigma, rows["parameter"], strict=True)
+            ][:annotate]
             ax.set_xlim(0, top)
             ax.set_ylim(0, top)
+            _label_points(ax, points)
             ax.set_xlabel(t("mu_star", lang))
             ax.set_ylabel(t("sigma", lang))
             ax.set_title(_wrap(t("output", lang, name=label(output, lang)), 45), fontsize="medium")
             ax.grid(alpha=0.3, lw=0.5)
+        handles = [Line2D([], [], ls=style, color="#999999") for _, style in _RATIOS]
+        entries = [t("sigma_ratio", lang, r=f"{ratio:g}") for ratio, _ in _RATIOS]
+        fig.legend(handles, entries, loc="outside lower center", ncols=3)
         fig.suptitle(t("morris_title", lang))
     return fig
 
@@ -470,55 +470,46 @@ def channel_attribution(
     names: Mapping[str, str] | None = None,
     lang: str = "en",
 ) -> Figure:
-    """Each scenario's effect split over the four channels (Shapley values), stacked.
+    """Each scenario's effect split over the four channels (Shapley values), stacked bars.
 
-    Positive parts stack upwards and negative parts downwards, so a channel that works against
-    the others stays visible; the diamond is the sum, the scenario's total effect.
+    Bars are horizontal so scenario names of any length stay on one line in either language.
+    Positive parts stack right and negative parts left, so a channel that works against the
+    others stays visible; the diamond is the sum, the scenario's total effect.
     """
     chosen = list(metrics) if metrics is not None else list(dict.fromkeys(attribution["metric"]))
     keys = [k for k in scenario_order(attribution["scenario"].tolist()) if k != BASELINE]
     channels = [c for c in CHANNEL_COLORS if c in set(attribution["channel"])]
     with styled(lang):
-        width = max(4.8, 1.0 + 0.9 * len(keys))
-        fig = new_figure(width * min(len(chosen), 2), 4.4 * -(-len(chosen) // 2) + 0.5)
-        axes = fig.subplots(-(-len(chosen) // 2), min(len(chosen), 2), squeeze=False)
-        for ax, metric in zip(axes.flat, chosen, strict=False):
+        nrows = len(chosen)
+        fig = new_figure(8.4, nrows * (1.1 + 0.45 * len(keys)) + 0.9)
+        axes = fig.subplots(nrows, 1, squeeze=False)[:, 0]
+        for ax, metric in zip(axes, chosen, strict=True):
             scale = METRIC_SCALE.get(metric, 1.0)
             part = attribution[attribution["metric"] == metric]
             table = part.pivot_table(index="scenario", columns="channel", values="shapley")
             table = table.reindex(index=keys, columns=channels).fillna(0.0) / scale
-            pos = np.arange(len(keys))
-            up, down = np.zeros(len(keys)), np.zeros(len(keys))
+            pos = np.arange(len(keys))[::-1]
+            right, left = np.zeros(len(keys)), np.zeros(len(keys))
             for channel in channels:
                 v = table[channel].to_numpy()
-                base = np.where(v >= 0, up, down)
-                ax.bar(
+                ax.barh(
                     pos,
                     v,
-                    bottom=base,
-                    width=0.6,
+                    left=np.where(v >= 0, right, left),
+                    height=0.6,
                     color=CHANNEL_COLORS[channel],
                     label=channel_name(channel, lang),
                 )
-                up, down = up + np.clip(v, 0, None), down + np.clip(v, None, 0)
-            ax.plot(
-                pos,
-                table.sum(axis=1).to_numpy(),
-                "D",
-                color="black",
-                ms=5,
-                ls="none",
-                label=t("total", lang),
-            )
-            ax.axhline(0, color="#555555", lw=0.8)
-            ax.set_xticks(
-                pos, [_wrap(_display(k, names, lang), 14) for k in keys], fontsize="small"
-            )
-            ax.set_ylabel(_wrap(t("attribution_y", lang, metric=label(metric, lang)), 45))
-            ax.grid(axis="y", alpha=0.3, lw=0.5)
-        for ax in axes.flat[len(chosen) :]:
-            ax.set_visible(False)
-        handles, entries = axes.flat[0].get_legend_handles_labels()
+                right, left = right + np.clip(v, 0, None), left + np.clip(v, None, 0)
+            ax.plot(table.sum(axis=1).to_numpy(), pos, "D", color="black", ms=5, ls="none")
+            ax.axvline(0, color="#555555", lw=0.8)
+            ax.set_yticks(pos, [_display(k, names, lang) for k in keys])
+            ax.set_title(_wrap(label(metric, lang), 80), fontsize="medium")
+            ax.grid(axis="x", alpha=0.3, lw=0.5)
+        axes[-1].set_xlabel(t("attribution_x", lang))
+        handles = [Patch(color=CHANNEL_COLORS[c]) for c in channels]
+        handles.append(Line2D([], [], marker="D", color="black", ms=5, ls="none"))
+        entries = [*(channel_name(c, lang) for c in channels), t("total", lang)]
         fig.legend(handles, entries, loc="outside lower center", ncols=len(entries))
         fig.suptitle(t("attribution_title", lang))
     return fig

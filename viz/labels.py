@@ -71,7 +71,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Poverty headcount, {year}: difference from baseline (points)",
         "สัดส่วนคนจน ปี {year}: ส่วนต่างจากกรณีฐาน (จุด)",
     ),
-    "diff_title": ("{scenario} minus baseline", "{scenario} เทียบกับกรณีฐาน"),
+    "diff_title": ("{scenario}: difference from baseline", "{scenario}: ส่วนต่างจากกรณีฐาน"),
     "highest": ("highest", "สูงสุด"),
     "lowest": ("lowest", "ต่ำสุด"),
     "no_data": ("no data", "ไม่มีข้อมูล"),
@@ -141,7 +141,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "output": ("Output: {name}", "ผลลัพธ์: {name}"),
     # ------------------------------------------------------------------ attribution
     "attribution_title": ("Attribution to channels", "การแยกส่วนผลตามช่องทาง"),
-    "attribution_y": ("Shapley contribution: {metric}", "ส่วนร่วมแบบแชปลีย์: {metric}"),
+    "attribution_x": (
+        "Shapley value: each channel's share of the effect",
+        "ค่าแชปลีย์: ส่วนของผลที่มาจากแต่ละช่องทาง",
+    ),
     "total": ("total", "รวม"),
     "scenario": ("Scenario", "ฉากทัศน์"),
     # ------------------------------------------------------------------ report

@@ -159,8 +159,12 @@ def place_labels(
     frame = ax.get_window_extent(renderer)
     placed: list = []
     artists: list = []
+    x0, x1 = ax.get_xlim()
+    # The whole country: its body's centre line (the peninsula hangs west of the middle of the
+    # view); a zoom: the middle of the view.
+    centre = (x0 + x1) / 2 if x1 - x0 < 5 else 100.6
     for x, y, text in sorted(items, key=lambda item: -item[1]):
-        prefer_right = x >= 100.6
+        prefer_right = x >= centre
         trial = _label(ax, text, (x, y), (0.0, 0.0), prefer_right, fontsize)
         line = trial.get_window_extent(renderer).height * 72.0 / fig.dpi + 1.0
         choice = None
@@ -246,7 +250,7 @@ class ThailandMap:
         if title is not None:
             self.set_title(title)
 
-    def set_title(self, title: str, width: int = 46) -> None:
+    def set_title(self, title: str, width: int = 56) -> None:
         """Title above the map; on a figure of its own the map shrinks to leave it room."""
         text = _wrap_title(title, width)
         if self._own_axes:
@@ -351,7 +355,11 @@ def choropleth(
 
 
 def _wrap_title(text: str, width: int = 44) -> str:
-    return "\n".join(textwrap.wrap(text, width))
+    """Wrap each line at spaces only (never inside a Thai word, which has no spaces)."""
+    return "\n".join(
+        "\n".join(textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False))
+        for line in text.split("\n")
+    )
 
 
 # ------------------------------------------------------------------- province variables
@@ -430,13 +438,17 @@ def province_map(
     panel = _panel(provinces, scenario)
     year, base = _years(panel, year, base_year)
     values = province_values(panel, variable, year=year, base_year=base)
-    norm = None
+    norm, cmap = None, None
     if variable == "gpp_per_capita":  # lognormal across provinces: a log scale shows the spread
         finite = values[np.isfinite(values) & (values > 0)]
         norm = LogNorm(float(finite.min()), float(finite.max())) if len(finite) else None
+    elif variable == "poverty":
+        cmap = "YlOrRd"  # more poverty reads as warmer, not as "more" of something good
     themap = ThailandMap(lang=lang, title=map_title(variable, year, base, lang))
     digits = 0 if variable == "gpp_per_capita" else 1
-    themap.update(values, norm=norm, annotate=annotate, digits=digits, names=_names(panel, lang))
+    themap.update(
+        values, norm=norm, cmap=cmap, annotate=annotate, digits=digits, names=_names(panel, lang)
+    )
     return themap.figure
 
 
@@ -478,10 +490,12 @@ def difference_map(
     values = difference_values(
         provinces, variable, scenario, baseline=baseline, year=year, base_year=base
     )
-    title = t("diff_title", lang, scenario=scenario_name or scenario)
-    themap = ThailandMap(
-        lang=lang, title=f"{title}: {map_title(variable, year, base, lang, diff=True)}"
+    # The scenario's name, then what is mapped (which says "difference from baseline").
+    themap = ThailandMap(lang=lang)
+    themap.set_title(
+        f"{scenario_name or scenario}\n{map_title(variable, year, base, lang, diff=True)}"
     )
+
     themap.update(values, diverging=True, annotate=annotate, digits=2, names=_names(panel, lang))
     return themap.figure
 
@@ -496,7 +510,7 @@ def _names(panel: pd.DataFrame, lang: str) -> dict[int, str] | None:
 
 # ------------------------------------------------------------------------- channel networks
 #: Bangkok and Vicinity with the Eastern Seaboard (lon, lon, lat, lat): most large flows are here.
-ZOOM_BANGKOK = (99.55, 101.75, 12.55, 14.55)
+ZOOM_BANGKOK = (99.95, 101.45, 12.6, 14.15)
 
 
 def _fmt_flow(value: float, channel: str) -> str:
@@ -545,12 +559,13 @@ def channel_networks(
             ax = fig.add_axes((left + 0.005, bottom, 0.6 * panel_w / width, upper - bottom))
             zoom = fig.add_axes(
                 (
-                    left + 0.61 * panel_w / width,
-                    bottom + 0.02,
-                    0.37 * panel_w / width,
-                    0.5 * (upper - bottom),
+                    left + 0.585 * panel_w / width,
+                    bottom + 0.01,
+                    0.41 * panel_w / width,
+                    0.56 * (upper - bottom),
                 )
             )
+
             ThailandMap(ax, lang=lang, colorbar=False, facecolor="#ececec")
             ThailandMap(zoom, lang=lang, colorbar=False, facecolor="#ececec", extent=ZOOM_BANGKOK)
             title = _draw_network(ax, zoom, matrices[channel], channel, geo, names, top, lang)
@@ -627,17 +642,19 @@ def _draw_network(
                 )
             )
     nodes = np.unique(np.concatenate([src, dst]))
-    ax.plot(geo.lon[nodes], geo.lat[nodes], "o", ms=3, color="black", zorder=3)
     inside = (geo.lon >= x0) & (geo.lon <= x1) & (geo.lat >= y0) & (geo.lat <= y1)
-    zoom.plot(geo.lon[inside], geo.lat[inside], "o", ms=3, color="black", zorder=3)
+    for target in (ax, zoom):
+        target.plot(geo.lon[nodes], geo.lat[nodes], "o", ms=3, color="black", zorder=3)
+    others = np.setdiff1d(np.flatnonzero(inside), nodes)
+    zoom.plot(geo.lon[others], geo.lat[others], "o", ms=2.5, color="#aaaaaa", zorder=3)
     throughput = np.zeros(geo.n)
     np.add.at(throughput, src, values)
     np.add.at(throughput, dst, values)
     ranked = [i for i in np.argsort(throughput)[::-1] if throughput[i] > 0]
     outside = [i for i in ranked if not inside[i]][:5]
     place_labels(ax, [(geo.lon[i], geo.lat[i], names[i]) for i in outside])
-    within = [i for i in ranked if inside[i]][:7]
-    place_labels(zoom, [(geo.lon[i], geo.lat[i], names[i]) for i in within], fontsize="x-small")
+    within = [i for i in ranked if inside[i]][:9]
+    place_labels(zoom, [(geo.lon[i], geo.lat[i], names[i]) for i in within], fontsize="small")
     references = [biggest, float(values[len(values) // 2]), float(values[-1])]
     handles = [Line2D([], [], color=color, lw=width(v), alpha=0.75) for v in references]
     unit = t(f"unit_{channel}", lang) if channel in CHANNELS else ""
