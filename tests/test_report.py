@@ -126,7 +126,7 @@ def test_run_report_lists_changed_parameters_and_redraws_the_networks(tmp_path):
     changed = changed_parameters(results.manifest["parameters"])
     assert changed.to_dict("records") == [
         {"Parameter": "transfer_share", "Symbol": "ς", "Unit": "share of central revenue",
-         "Default": 0.3, "Value": 0.35}
+         "Default": "0.3", "Value": "0.35"}
     ]  # fmt: skip
     tampered = {**results.manifest["parameters"], "transfer_share": 0.4}
     assert reproduce(tampered, 9, results.tables["model"]) is None

@@ -105,6 +105,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "frontier": ("frontier (best trade-offs)", "เส้นพรมแดน (ทางเลือกที่ดีที่สุด)"),
     "baseline": ("Baseline", "กรณีฐาน"),
     "interval": ("95% interval over replications", "ช่วง 95% จากการจำลองซ้ำ"),
+    "interval_note": (
+        "Each cell: mean over replications [95% interval]; in grey, per 1,000 MTHB of budget.",
+        "แต่ละช่อง: ค่าเฉลี่ยจากการจำลองซ้ำ [ช่วง 95%] ตัวเลขสีเทาคิดต่องบประมาณ 1,000 ล้านบาท",
+    ),
+    "key": ("Key", "รหัส"),
     "better_quadrant": ("more growth, less inequality", "โตมากขึ้น เหลื่อมล้ำน้อยลง"),
     # ------------------------------------------------------------------ Lorenz
     "lorenz_title": (

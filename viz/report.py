@@ -142,10 +142,18 @@ def changed_parameters(parameters: dict[str, Any] | None, lang: str = "en") -> p
         if not same:
             meta = fields[name].metadata
             rows.append((name, meta["symbol"], meta["unit"], default, value))
+    shown = [(n, sym, unit, _exact(d), _exact(v)) for n, sym, unit, d, v in rows]
     return pd.DataFrame(
-        rows,
+        shown,
         columns=[t(c, lang) for c in ("parameter", "symbol", "unit", "default", "value")],
     )
+
+
+def _exact(value: Any) -> Any:
+    """A parameter value as written (0.45, not 0.4500): parameters are inputs, not estimates."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        return f"{value:.12g}"
+    return value
 
 
 def _scenario_table(results: Results, lang: str) -> pd.DataFrame | None:
@@ -160,7 +168,7 @@ def _scenario_table(results: Results, lang: str) -> pd.DataFrame | None:
         budget = entry.get("total_budget_mthb")
         rows.append((key, names.get(key, key), description, budget))
     frame = pd.DataFrame(
-        rows, columns=["key", t("name", lang), t("description", lang), t("budget", lang)]
+        rows, columns=[t("key", lang), t("name", lang), t("description", lang), t("budget", lang)]
     )
     if frame[t("budget", lang)].isna().all():
         frame = frame.drop(columns=t("budget", lang))
@@ -366,7 +374,8 @@ th,td{border:1px solid #ddd;padding:.3em .6em;text-align:right;vertical-align:to
 th{background:#f3f3f3}td.text,th.text{text-align:left}
 figure{margin:1.2em 0}figure img{max-width:100%%;height:auto;border:1px solid #eee}
 figcaption{font-size:.9em;color:#555}
-pre{background:#f7f7f7;padding:.8em;overflow-x:auto;font-size:.8em;white-space:pre-wrap}
+pre{background:#f7f7f7;padding:.8em;overflow-x:auto;font-size:.8em;white-space:pre-wrap;
+font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace,'Sarabun'}
 .muted{color:#666}
 """
 
@@ -398,6 +407,8 @@ def _cell(value: Any, lang: str) -> tuple[str, bool]:
         if np.isnan(value):
             return "–", False
         magnitude = abs(float(value))
+        if magnitude == 0:
+            return "0", False
         digits = 0 if magnitude >= 1000 else 2 if magnitude >= 1 else 4
         return fmt_number(float(value), digits), False
     if value is None:
@@ -409,7 +420,12 @@ def _table_html(frame: pd.DataFrame, lang: str, *, index: bool = True) -> str:
     head = []
     if index:
         head.append(f'<th class="text">{_text(frame.index.name or "")}</th>')
-    head.extend(f"<th>{_text(c)}</th>" for c in frame.columns)
+    for column in frame.columns:
+        values = frame[column].dropna()
+        text = len(values) > 0 and all(isinstance(v, str) for v in values)
+        head.append(
+            f'<th class="text">{_text(column)}</th>' if text else f"<th>{_text(column)}</th>"
+        )
     rows = []
     for key, row in frame.iterrows():
         cells = [f'<th class="text">{_text(key)}</th>'] if index else []
@@ -453,7 +469,7 @@ def _comparison_table_html(results: Results, lang: str) -> str:
             cells.append(f"<td>{t('yes' if bool(row['on_frontier']) else 'no', lang)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     header = "".join(f"<th>{_text(h)}</th>" for h in head)
-    note = f'<p class="muted">{_text(t("interval", lang))}: [ , ]</p>'
+    note = f'<p class="muted">{_text(t("interval_note", lang))}</p>'
     return f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>{note}"
 
 
@@ -559,12 +575,9 @@ def render_html(results: Results, lang: str = "en", dpi: int = 110) -> str:
     body.append(f"<h2>{_text(t('provenance', lang))}</h2>")
     manifest = json.dumps(results.manifest, indent=2, ensure_ascii=False, default=str)
     body.append(f"<pre>{_text(manifest)}</pre>")
-    font = (
-        "'Sarabun','Noto Sans Thai',sans-serif"
-        if lang == "th"
-        else "'DejaVu Sans',Arial,sans-serif"
-    )
-    style = (_font_face() + "\n" if lang == "th" else "") + _CSS % {"font": font}
+    # Sarabun is embedded in every report: an English one still shows Thai names (manifest).
+    font = "'Sarabun',sans-serif" if lang == "th" else "'DejaVu Sans',Arial,'Sarabun',sans-serif"
+    style = _font_face() + "\n" + _CSS % {"font": font}
     page = (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
