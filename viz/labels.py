@@ -29,6 +29,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "poverty_pct": ("Poverty headcount (% of persons)", "สัดส่วนคนจน (% ของประชากร)"),
     "gdp_growth_pct": ("GDP growth (% per year)", "อัตราการเติบโตของ GDP (% ต่อปี)"),
+    "average_growth": (
+        "Average GDP growth {first}–{last} (% per year)",
+        "อัตราการเติบโตเฉลี่ยของ GDP ปี {first}–{last} (% ต่อปี)",
+    ),
     "theil_t": ("Theil T of GPP per capita", "ดัชนีธีล T ของ GPP ต่อหัว"),
     "band": ("{lo}–{hi}% of replications", "ช่วง {lo}–{hi}% ของการจำลองซ้ำ"),
     "median_of": ("median of {n} replications", "มัธยฐานของการจำลองซ้ำ {n} ครั้ง"),

@@ -80,7 +80,8 @@ def _run_key_figures(model: pd.DataFrame, lang: str) -> pd.DataFrame:
     if len(years) > 1:
         span = years[-1] - years[0]
         growth = (table.loc[years[-1], "gdp_mthb"] / table.loc[years[0], "gdp_mthb"]) ** (1 / span)
-        rows[label("gdp_growth_pct", lang)] = {t("change", lang): (growth - 1) * 100}
+        average = t("average_growth", lang, first=years[0], last=years[-1])
+        rows[average] = {t("change", lang): (growth - 1) * 100}
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index.name = t("indicator", lang)
     return frame
@@ -398,7 +399,20 @@ def _text(value: Any) -> str:
     return html.escape(_URL.sub("", str(value)))
 
 
-def _cell(value: Any, lang: str) -> tuple[str, bool]:
+def _digits(values: Iterable[Any]) -> int:
+    """Decimals for a row or column of numbers: one precision for all, set by the largest."""
+    numbers = [
+        abs(float(v))
+        for v in values
+        if isinstance(v, float | np.floating | int | np.integer)
+        and not isinstance(v, bool | np.bool_)
+        and np.isfinite(v)
+    ]
+    largest = max(numbers, default=0.0)
+    return 0 if largest >= 1000 else 2 if largest >= 1 else 4
+
+
+def _cell(value: Any, lang: str, digits: int) -> tuple[str, bool]:
     if isinstance(value, bool | np.bool_):
         return t("yes" if value else "no", lang), False
     if isinstance(value, int | np.integer):
@@ -406,17 +420,14 @@ def _cell(value: Any, lang: str) -> tuple[str, bool]:
     if isinstance(value, float | np.floating):
         if np.isnan(value):
             return "–", False
-        magnitude = abs(float(value))
-        if magnitude == 0:
-            return "0", False
-        digits = 0 if magnitude >= 1000 else 2 if magnitude >= 1 else 4
-        return fmt_number(float(value), digits), False
+        return ("0" if value == 0 else fmt_number(float(value), digits)), False
     if value is None:
         return "–", True
     return _text(value), True
 
 
 def _table_html(frame: pd.DataFrame, lang: str, *, index: bool = True) -> str:
+    """A table; numbers share one precision per row (indicator tables) or per column."""
     head = []
     if index:
         head.append(f'<th class="text">{_text(frame.index.name or "")}</th>')
@@ -426,11 +437,14 @@ def _table_html(frame: pd.DataFrame, lang: str, *, index: bool = True) -> str:
         head.append(
             f'<th class="text">{_text(column)}</th>' if text else f"<th>{_text(column)}</th>"
         )
+    column_digits = [_digits(frame[c].tolist()) for c in frame.columns]
     rows = []
     for key, row in frame.iterrows():
+        values = row.tolist()
         cells = [f'<th class="text">{_text(key)}</th>'] if index else []
-        for value in row.tolist():
-            text, is_text = _cell(value, lang)
+        digits = [_digits(values)] * len(values) if index else column_digits
+        for value, d in zip(values, digits, strict=True):
+            text, is_text = _cell(value, lang, d)
             cells.append(f'<td class="text">{text}</td>' if is_text else f"<td>{text}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return f"<table><thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
