@@ -111,7 +111,22 @@ def time_series(
     with styled(lang):
         ncols = 3 if len(series) > 4 else min(2, len(series))
         nrows = -(-len(series) // ncols)
-        fig = new_figure(3.7 * ncols, 2.9 * nrows + 0.6)
+        band_alpha = 0.5 / max(3, len(keys))  # many overlapping bands would turn grey
+        n_entries = len(keys) + (n_reps > 1)
+        legend_cols = min(n_entries, 4 if lang == "en" else 3)  # Thai names run longer
+        legend_rows = -(-n_entries // legend_cols)
+        width, height = 3.7 * ncols, 2.9 * nrows + 0.65 + 0.25 * legend_rows
+        # A fixed grid (margins in inches) instead of constrained layout, which costs a good
+        # part of the drawing time of this often-drawn figure; titles wrap to two lines at most.
+        fig = new_figure(width, height, constrained=False)
+        fig.subplots_adjust(
+            left=0.55 / width,
+            right=1 - 0.15 / width,
+            top=1 - 0.95 / height,
+            bottom=(0.8 + 0.25 * legend_rows) / height,
+            wspace=0.22,
+            hspace=0.42,
+        )
         axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True)
         for k, column in enumerate(series):
             ax = axes.flat[k]
@@ -124,7 +139,7 @@ def time_series(
                 centre = np.nanmedian(values, axis=1)
                 if values.shape[1] > 1:
                     lo, hi = np.nanpercentile(values, band, axis=1)
-                    ax.fill_between(years, lo, hi, color=colors[key], alpha=0.18, lw=0)
+                    ax.fill_between(years, lo, hi, color=colors[key], alpha=band_alpha, lw=0)
                 ax.plot(years, centre, color=colors[key], lw=1.6, label=_display(key, names, lang))
             ax.set_title(_wrap(label(column, lang), 40), fontsize="medium")
             ax.grid(alpha=0.3, lw=0.5)
@@ -141,8 +156,14 @@ def time_series(
                 t("band", lang, lo=f"{band[0]:g}", hi=f"{band[1]:g}")
                 + f"; {t('median_of', lang, n=n_reps)}"
             )
-        fig.legend(handles, entries, loc="outside lower center", ncols=min(len(entries), 4))
-        fig.suptitle(t("time_series_title", lang))
+        fig.legend(
+            handles,
+            entries,
+            loc="lower center",
+            bbox_to_anchor=(0.5, 0.05 / height),
+            ncols=legend_cols,
+        )
+        fig.suptitle(t("time_series_title", lang), y=1 - 0.1 / height, va="top")
     return fig
 
 
