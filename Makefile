@@ -17,8 +17,15 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# The main job: the baseline run, then every shipped scenario against it (30 replications,
+# channel attribution with 5), and the report in English and Thai (with an Excel workbook).
+REPORT := results/baseline-vs-scenarios
+
 run: $(STAMP)
-	$(BIN)/decentra run
+	$(BIN)/decentra run --run-id baseline
+	$(BIN)/decentra compare scenarios/*.toml --replications 30 --attribute 5 --run-id baseline-vs-scenarios
+	$(BIN)/decentra report $(REPORT) --lang en --excel
+	$(BIN)/decentra report $(REPORT) --lang th --excel
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

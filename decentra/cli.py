@@ -158,6 +158,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     scenarios = [_load(path) for path in args.scenarios]  # all validated before any run
     if args.replications < 1:
         raise CliError(f"--replications must be ≥ 1, got {args.replications}")
+    if args.attribute < 0:
+        raise CliError(f"--attribute must be ≥ 0, got {args.attribute}")
     workers = args.workers or default_workers()
     started = now_iso()
     result = compare(
@@ -168,12 +170,32 @@ def cmd_compare(args: argparse.Namespace) -> int:
         years=args.years,
         quiet=args.quiet,
     )
+    attribution = None
+    if args.attribute:
+        from experiments.attribute import attribute
+
+        parts = [
+            attribute(
+                s,
+                args.attribute,
+                workers=workers,
+                master_seed=args.seed,
+                years=args.years,
+                metrics=[m for m, *_ in COMPARE_COLUMNS],
+                quiet=args.quiet,
+            ).table
+            for s in scenarios
+            if s.key != "baseline"
+        ]
+        attribution = pd.concat(parts, ignore_index=True) if parts else None
     run_id = args.run_id or f"compare-{_stamp()}"
     out = write_comparison(
         Path(args.out) / run_id,
         result,
         command=" ".join(["decentra", *sys.argv[1:]]),
         started=started,
+        attribution=attribution,
+        attribution_replications=args.attribute,
     )
     if not args.quiet:
         print(format_comparison(result.table))
@@ -197,7 +219,8 @@ def format_attribution(table: pd.DataFrame) -> str:
         lines.append(f"{heading}:")
         for row in part.to_dict("records"):
             text = _interval(row["shapley"], row["ci_low"], row["ci_high"], scale, digits)
-            lines.append(f"    {row['channel']:<22} {text}")
+            name = "direct (no channel)" if row["channel"] == "direct" else row["channel"]
+            lines.append(f"    {name:<22} {text}")
     return "\n".join(lines)
 
 
@@ -340,6 +363,11 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument(
         "--years", type=int, default=None, help="years after 2019 (default: the files', 31)"
     )
+    cmp.add_argument(
+        "--attribute", type=int, default=0, metavar="R",
+        help="also split each scenario's effects over the channels (Shapley, 16 combinations) "
+        "with R replications and write attribution.parquet (default 0: off)",
+    )  # fmt: skip
     _add_common(cmp, "compare-<time>")
     cmp.set_defaults(func=cmd_compare)
 

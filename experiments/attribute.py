@@ -38,7 +38,7 @@ from .storage import _atomic_write, now_iso, provenance, write_json
 COALITIONS: tuple[frozenset[str], ...] = tuple(
     frozenset(c) for n in range(len(CHANNELS) + 1) for c in itertools.combinations(CHANNELS, n)
 )
-DIRECT = "direct (no channel)"
+DIRECT = "direct"  # the effect with every channel off
 
 
 def shapley_values(value: dict[frozenset[str], float]) -> dict[str, float]:
@@ -181,7 +181,7 @@ def write_attribution(
             seeds=result.seeds,
             coalitions=[sorted(c) for c in COALITIONS],
             method="Shapley values over the 16 on/off combinations of the four channels; "
-            "'direct (no channel)' is the effect with every channel off",
+            "'direct' is the effect with every channel off",
             failures=result.failures,
             status="completed" if not result.failures else "completed with failed runs",
             command=command,

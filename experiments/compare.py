@@ -311,7 +311,13 @@ def frontier_y(table: pd.DataFrame) -> str:
 
 # ---------------------------------------------------------------------------- storage
 def write_comparison(
-    out_dir: Path | str, result: Comparison, *, command: str = "", started: str = ""
+    out_dir: Path | str,
+    result: Comparison,
+    *,
+    command: str = "",
+    started: str = "",
+    attribution: pd.DataFrame | None = None,
+    attribution_replications: int = 0,
 ) -> Path:
     """Write comparison, runs, provinces and effects (.parquet) and the manifest, atomically."""
     out = Path(out_dir)
@@ -323,6 +329,8 @@ def write_comparison(
         ("effects", result.effects),
     ):
         _atomic_write(out / f"{name}.parquet", lambda p, f=frame: f.to_parquet(p, index=False))
+    if attribution is not None:
+        _atomic_write(out / "attribution.parquet", lambda p: attribution.to_parquet(p, index=False))
     manifest = provenance(
         kind="comparison",
         scenarios=[s.to_dict() for s in result.scenarios],
@@ -332,6 +340,7 @@ def write_comparison(
         frontier={"x": FRONTIER_X, "y": frontier_y(result.table)},
         interval="95% t-interval of the mean paired difference over replications",
         failures=result.failures,
+        attribution_replications=attribution_replications or None,
         status="completed" if not result.failures else "completed with failed runs",
         command=command,
         started=started,

@@ -397,3 +397,15 @@ def test_attribution_adds_up_to_the_total_effect():
     assert parts.drop("total").sum() == pytest.approx(parts["total"], rel=1e-9)
     assert parts["total"] > 0
     assert len(result.coalition_effects) == 16
+
+
+def test_attribution_folder_is_reportable(tmp_path):
+    from experiments.attribute import write_attribution
+    from viz.report import write_report
+
+    scenario = one_policy("creative_economy_district", start=2020, end=2022)
+    result = attribute(scenario, replications=1, years=3, metrics=["gdp_gain_pv_mthb"])
+    out = write_attribution(tmp_path / "a", result)
+    html = write_report(out).read_text(encoding="utf-8")
+    assert html.count('<img src="data:image/png;base64,') == 1
+    assert "Direct (no channel)" in html and "http://" not in html

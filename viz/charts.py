@@ -495,7 +495,8 @@ def channel_attribution(
 
     Bars are horizontal so scenario names of any length stay on one line in either language.
     Positive parts stack right and negative parts left, so a channel that works against the
-    others stays visible; the diamond is the sum, the scenario's total effect.
+    others stays visible. The grey part is the direct effect (all channels off); the diamond is
+    the scenario's total effect (the "total" rows when present, else the sum of the parts).
     """
     chosen = list(metrics) if metrics is not None else list(dict.fromkeys(attribution["metric"]))
     keys = [k for k in scenario_order(attribution["scenario"].tolist()) if k != BASELINE]
@@ -522,7 +523,13 @@ def channel_attribution(
                     label=channel_name(channel, lang),
                 )
                 right, left = right + np.clip(v, 0, None), left + np.clip(v, None, 0)
-            ax.plot(table.sum(axis=1).to_numpy(), pos, "D", color="black", ms=5, ls="none")
+            totals = part[part["channel"] == "total"].set_index("scenario")["shapley"]
+            total = (
+                totals.reindex(keys).to_numpy() / scale
+                if len(totals)
+                else table.sum(axis=1).to_numpy()
+            )
+            ax.plot(total, pos, "D", color="black", ms=5, ls="none")
             ax.axvline(0, color="#555555", lw=0.8)
             ax.set_yticks(pos, [_display(k, names, lang) for k in keys])
             ax.set_title(_wrap(label(metric, lang), 80), fontsize="medium")

@@ -106,6 +106,19 @@ LABELS: dict[str, tuple[str, str]] = {
         "Change in poverty headcount by 2050 (points)",
         "การเปลี่ยนแปลงของสัดส่วนคนจนในปี 2050 (จุด)",
     ),
+    "d_gini_2035": ("Change in Gini by 2035", "การเปลี่ยนแปลงของสัมประสิทธิ์จีนีในปี 2035"),
+    "d_williamson_2035": (
+        "Change in Williamson CV by 2035",
+        "การเปลี่ยนแปลงของดัชนีวิลเลียมสันในปี 2035",
+    ),
+    "d_bv_share_2035": (
+        "Change in Bangkok and Vicinity share of GDP by 2035 (points)",
+        "การเปลี่ยนแปลงของสัดส่วน GDP กรุงเทพฯ และปริมณฑลในปี 2035 (จุด)",
+    ),
+    "d_poverty_2035_pct": (
+        "Change in poverty headcount by 2035 (points)",
+        "การเปลี่ยนแปลงของสัดส่วนคนจนในปี 2035 (จุด)",
+    ),
     "frontier": ("frontier (best trade-offs)", "เส้นพรมแดน (ทางเลือกที่ดีที่สุด)"),
     "baseline": ("Baseline", "กรณีฐาน"),
     "interval": ("95% interval over replications", "ช่วง 95% จากการจำลองซ้ำ"),
@@ -125,6 +138,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "equality_line": ("perfect equality", "ความเท่าเทียมสมบูรณ์"),
     "lorenz_entry": ("{year} (Gini {gini})", "ปี {year} (จีนี {gini})"),
     # ------------------------------------------------------------------ channels
+    "channel_direct": ("Direct (no channel)", "ผลทางตรง (ไม่ผ่านช่องทาง)"),
     "channel_trade": ("Trade and investment", "การค้าและการลงทุน"),
     "channel_finance": ("Finance", "การเงิน"),
     "channel_migration": ("Migration", "การย้ายถิ่น"),
@@ -160,6 +174,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "report_run": ("Simulation run {id}", "ผลการจำลอง {id}"),
     "report_comparison": ("Scenario comparison {id}", "การเปรียบเทียบฉากทัศน์ {id}"),
     "report_experiment": ("Experiment {id}", "การทดลอง {id}"),
+    "report_attribution": ("Channel attribution {id}", "การแยกผลตามช่องทาง {id}"),
     "report_intro": (
         "decentra: growth and inequality across Thailand's 77 provinces.",
         "decentra: การเติบโตและความเหลื่อมล้ำใน 77 จังหวัดของประเทศไทย",
@@ -240,6 +255,7 @@ COMPARISON_METRICS = (
     "d_gini_2050",
     "d_williamson_2050",
     "d_bv_share_2050",
+    "d_poverty_2035_pct",
     "d_poverty_2050_pct",
 )
 #: Scale for showing a comparison metric in the unit of its label.
@@ -247,6 +263,7 @@ METRIC_SCALE = {
     "d_gdp_2035_mthb": 1e3,
     "d_gdp_2050_mthb": 1e3,
     "gdp_gain_pv_mthb": 1e3,
+    "d_bv_share_2035": 0.01,
     "d_bv_share_2050": 0.01,
 }
 

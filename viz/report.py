@@ -29,9 +29,11 @@ from model.parameters import ParameterError
 from . import charts, maps
 from .labels import (
     COMPARISON_METRICS,
+    LABELS,
     METRIC_SCALE,
     SERIES,
     SERIES_SCALE,
+    channel_name,
     check_lang,
     fmt_interval,
     fmt_number,
@@ -64,7 +66,21 @@ def key_figures(results: Results, lang: str = "en") -> pd.DataFrame:
         return _run_key_figures(results.tables["model"], lang)
     if results.kind == "comparison":
         return _comparison_key_figures(results, lang)
+    if results.kind == "attribution":
+        return _attribution_key_figures(results, lang)
     return _experiment_key_figures(results, lang)
+
+
+def _attribution_key_figures(results: Results, lang: str) -> pd.DataFrame:
+    """Shapley shares: one row per effect, one column per component (direct, channels, total)."""
+    table = results.tables["attribution"]
+    frame = table.pivot_table(index="metric", columns="channel", values="shapley", sort=False)
+    frame.index = [label(m, lang) for m in frame.index]
+    frame.index.name = t("indicator", lang)
+    frame.columns = [
+        channel_name(c, lang) if f"channel_{c}" in LABELS else label(c, lang) for c in frame.columns
+    ]
+    return frame
 
 
 def _run_key_figures(model: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -184,6 +200,16 @@ def report_figures(results: Results, lang: str = "en") -> list[FigureSpec]:
         return _run_figures(results, lang)
     if results.kind == "comparison":
         return _comparison_figures(results, lang)
+    if results.kind == "attribution":
+        attribution = results.tables["attribution"]
+        names = results.scenario_names(lang)
+        return [
+            FigureSpec(
+                "attribution",
+                t("attribution_title", lang),
+                lambda: charts.channel_attribution(attribution, names=names, lang=lang),
+            )
+        ]
     return _experiment_figures(results, lang)
 
 
@@ -569,7 +595,8 @@ def render_html(results: Results, lang: str = "en", dpi: int = 110) -> str:
         body.append(_comparison_table_html(results, lang))
     else:
         figures = key_figures(results, lang)
-        body.append(_table_html(figures, lang, index=results.kind == "run") if len(figures) else "")
+        index = results.kind in ("run", "attribution")
+        body.append(_table_html(figures, lang, index=index) if len(figures) else "")
     specs = report_figures(results, lang)
     if specs:
         body.append(f"<h2>{_text(t('figures', lang))}</h2>")

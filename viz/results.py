@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-KINDS = ("run", "comparison", "experiment")
+KINDS = ("run", "comparison", "experiment", "attribution")
 
 #: table name → file, for every Parquet file a result folder may hold.
 FILES = {
@@ -31,6 +31,7 @@ REQUIRED = {
     "run": ("model", "provinces"),
     "comparison": ("runs", "comparison"),
     "experiment": (),
+    "attribution": ("attribution",),
 }
 
 

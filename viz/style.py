@@ -27,6 +27,7 @@ _SARABUN_FILES = ("Sarabun-Regular.ttf", "Sarabun-Bold.ttf", "Sarabun-Italic.ttf
 
 #: One colour per channel, shared by the network maps and the attribution bars.
 CHANNEL_COLORS = {
+    "direct": "#9e9e9e",  # the part of an effect that needs no channel (attribution)
     "trade": "#1b9e77",
     "finance": "#d95f02",
     "migration": "#7570b3",
