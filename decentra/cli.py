@@ -199,8 +199,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     )
     if not args.quiet:
         print(format_comparison(result.table))
+        extra = "attribution.parquet, " if attribution is not None else ""
         print(f"\nwrote {out}/ (comparison.parquet, runs.parquet, provinces.parquet, "
-              "effects.parquet, manifest.json)")  # fmt: skip
+              f"effects.parquet, {extra}manifest.json)")  # fmt: skip
     else:
         print(out)
     if result.failures:
