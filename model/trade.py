@@ -3,7 +3,8 @@
 Unknowns are modern value added per worker v_i (MTHB per person per year). Newton's method on
 ln v with the analytic Jacobian needs about 3 iterations a year when warm-started from last
 year's solution, against ~250 for damped fixed-point iteration; reusing one Jacobian's LU
-factors (and inverse) for chord steps needs about 7 cheaper ones (no N³ work) and is what a run does.
+factors (and inverse) for chord steps needs about 7 cheaper ones (no N³ work) and is what a run
+does.
 """
 
 from __future__ import annotations
