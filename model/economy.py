@@ -249,7 +249,8 @@ class Economy:
         )
         self.last: YearRecord | None = None
         self.last_solution: trade.TradeSolution | None = None
-        self.last_migration_flows = np.zeros((n, n))
+        # (L^M, move rates) of the latest year's migration; flows are their product (on demand)
+        self._migration_flow_parts: tuple[np.ndarray, np.ndarray] | None = None
         self.last_pool_shares = np.full(n, 1.0 / n)
 
     # ------------------------------------------------------------------ derived quantities
@@ -305,6 +306,14 @@ class Economy:
     def current_gpp(self) -> np.ndarray:
         """Last year's GPP (MTHB): the scale policies spend against before this year's solve."""
         return self.last.gpp if self.last is not None else self.calibration.gpp
+
+    @property
+    def last_migration_flows(self) -> np.ndarray:
+        """The latest year's flows M_ij (persons moving from i to j; zero before any year)."""
+        if self._migration_flow_parts is None:
+            return np.zeros((self.geo.n, self.geo.n))
+        mobile, move_rates = self._migration_flow_parts
+        return mobile[:, None] * move_rates
 
     @property
     def ln_amenity(self) -> np.ndarray:
@@ -481,15 +490,20 @@ class Economy:
             - p.congestion * np.log(population / self.population_0)
         )
         if p.migration_channel:
-            probabilities = migration.choice_probabilities(
-                utility, self.moving_costs, p.migration_choice_sensitivity, self.moving_kernel
+            mobile, stocks, departures, arrivals, move_rates = migration.migrate(
+                self.mobile,
+                self.migrant_stocks,
+                utility,
+                self.moving_costs,
+                p.migration_choice_sensitivity,
+                p.migration_rate,
+                self.moving_kernel,
             )
-            flows = migration.migration_flows(self.mobile, probabilities, p.migration_rate)
-            mobile, stocks = migration.apply_migration(self.mobile, self.migrant_stocks, flows)
+            self._migration_flow_parts = (self.mobile, move_rates)
         else:
-            flows = np.zeros_like(self.migrant_stocks)
             mobile, stocks = self.mobile, self.migrant_stocks
-        self.last_migration_flows = flows
+            departures = arrivals = np.zeros(self.geo.n)
+            self._migration_flow_parts = None
         growth_factor = 1.0 + p.natural_growth
 
         record = YearRecord(
@@ -518,8 +532,8 @@ class Economy:
             pooled_out=pooled_out,
             pooled_in=pooled_in,
             poverty_headcount=headcount,
-            arrivals=flows.sum(axis=0),
-            departures=flows.sum(axis=1),
+            arrivals=arrivals,
+            departures=departures,
             tax_rate=tax,
             policy_spending=pol.budget,
             trade_iterations=sol.iterations,

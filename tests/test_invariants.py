@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 
 from model import Parameters, finance, government, knowledge, synthetic_geography
 from model.economy import Economy
-from model.migration import apply_migration, choice_kernel, choice_probabilities, migration_flows
+from model.migration import (
+    apply_migration,
+    choice_kernel,
+    choice_probabilities,
+    migrate,
+    migration_flows,
+)
 from model.trade import trade_flows
 
 FIELDS = {f.name: f for f in dataclasses.fields(Parameters)}
@@ -117,6 +123,21 @@ def test_migration_conserves_people_and_stocks(n, seed, rate, beta):
     assert np.allclose(new_stocks.sum(axis=0), new_mobile, rtol=1e-9)
     # the origin rows are conserved too: nobody changes where they come from
     assert np.allclose(new_stocks.sum(axis=1), stocks.sum(axis=1), rtol=1e-9)
+
+    # the fused yearly form gives the same moves (also with an empty province)
+    for empty in (False, True):
+        if empty:
+            mobile[0], stocks[:, 0] = 0.0, 0.0
+            flows = migration_flows(mobile, choice_probabilities(utility, costs, beta), rate)
+            new_mobile, new_stocks = apply_migration(mobile, stocks, flows)
+        kernel = choice_kernel(costs, beta)
+        fused = migrate(mobile, stocks, utility, costs, beta, rate, kernel)
+        scale = mobile.sum()
+        np.testing.assert_allclose(fused[0], new_mobile, rtol=1e-9, atol=1e-12 * scale)
+        np.testing.assert_allclose(fused[1], new_stocks, rtol=1e-9, atol=1e-12 * scale)
+        np.testing.assert_allclose(fused[2], flows.sum(axis=1), rtol=1e-9, atol=1e-12 * scale)
+        np.testing.assert_allclose(fused[3], flows.sum(axis=0), rtol=1e-9, atol=1e-12 * scale)
+        np.testing.assert_allclose(mobile[:, None] * fused[4], flows, rtol=1e-9, atol=1e-12 * scale)
 
 
 @settings(max_examples=200, deadline=None, database=None)
