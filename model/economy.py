@@ -286,6 +286,7 @@ class Economy:
             weights = weights * (1.0 + self.knowledge_link_boost)
         self.knowledge_weights = weights
         self.knowledge_cumulative = np.cumsum(weights, axis=1)  # peer draws (speed only)
+        self.knowledge_peer_table = government.peer_search_table(self.knowledge_cumulative)
 
     def set_parameters(self, **overrides) -> None:
         """Change parameters between steps (validated); derived matrices follow."""
@@ -461,6 +462,7 @@ class Economy:
                     p.learning_rate,
                     p.learning_noise,
                     self.knowledge_cumulative,
+                    peer_table=self.knowledge_peer_table,
                 )
             else:
                 mix = government.learn_mixes_expected(

@@ -34,7 +34,7 @@ def spillover_inflow(
     gap = ln_a[None, :] - ln_a[:, None]
     np.maximum(gap, 0.0, out=gap)
     gap *= weights
-    return (rate * capacity) * gap.sum(axis=1)
+    return (rate * capacity) * (gap @ np.ones(len(ln_a)))  # row sums (a BLAS call is faster)
 
 
 def productivity_shocks(

@@ -175,3 +175,9 @@ def test_shortcut_forms_equal_the_direct_ones(n, seed, beta):
     )
     np.testing.assert_array_equal(cached[0], plain[0])
     np.testing.assert_array_equal(cached[1], plain[1])
+    table = government.peer_search_table(np.cumsum(weights, axis=1))
+    searched = government.learn_mixes_random(
+        *args[:3], np.random.default_rng(seed), *args[3:], peer_table=table
+    )
+    np.testing.assert_array_equal(searched[0], plain[0])
+    np.testing.assert_array_equal(searched[1], plain[1])
