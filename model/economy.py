@@ -58,6 +58,23 @@ def channel_freeness(effective_distance_km: np.ndarray, p: Parameters) -> np.nda
 
 _CACHE_SIZE = 64
 
+# Matrices that depend only on the geography and a few parameters while no transport or
+# knowledge-link policy has changed them (the state of every new Economy); read-only.
+_DERIVED: dict[tuple, tuple[np.ndarray, ...]] = {}
+
+
+def _cached(key: tuple, make) -> tuple[np.ndarray, ...]:
+    """`make()`'s arrays, made read-only and kept under `key` (speed only)."""
+    found = _DERIVED.get(key)
+    if found is None:
+        found = make()
+        for arr in found:
+            arr.setflags(write=False)
+        if len(_DERIVED) >= 4 * _CACHE_SIZE:
+            _DERIVED.pop(next(iter(_DERIVED)))
+        _DERIVED[key] = found
+    return found
+
 
 def calibrate(geo: Geography, p: Parameters) -> Calibration:
     """Exact inversion at 2019: productivities reproduce every GPP, amenities zero net migration."""
@@ -231,60 +248,85 @@ class Economy:
             amenity_share, p.amenity_effect, p.amenity_decay
         )
         self.ln_amenity_fixed = cal.ln_amenity - self.ln_amenity_policy
-        received, sent = self._remittances(cal.v, p.tax_rate)
-        disposable = (1.0 - p.tax_rate - self.local_tax_rate) * cal.gpp + received - sent
         self.poverty_log_sd = poverty.lognormal_sd_from_gini(p.household_gini)
-        self.income_scale = poverty.calibrate_income_scale(
-            disposable / cal.population * 1e6,
-            cal.population,
-            p.poverty_line_thb_year,
-            self.poverty_log_sd,
-            p.poverty_rate_2019,
-        )
-        # Poor persons before any targeted transfer: where precision_poverty spends (§8, §9).
-        self.poor_persons = cal.population * poverty.headcount(
-            self.income_scale * disposable / cal.population * 1e6,
-            p.poverty_line_thb_year,
-            self.poverty_log_sd,
-        )
+
+        def income_scale() -> tuple[np.ndarray, ...]:
+            received, sent = self._remittances(cal.v, p.tax_rate)
+            disposable = (1.0 - p.tax_rate - self.local_tax_rate) * cal.gpp + received - sent
+            scale = poverty.calibrate_income_scale(
+                disposable / cal.population * 1e6,
+                cal.population,
+                p.poverty_line_thb_year,
+                self.poverty_log_sd,
+                p.poverty_rate_2019,
+            )
+            # Poor persons before any targeted transfer: where precision_poverty spends (§8, §9).
+            poor = cal.population * poverty.headcount(
+                scale * disposable / cal.population * 1e6,
+                p.poverty_line_thb_year,
+                self.poverty_log_sd,
+            )
+            return np.array(scale), poor
+
+        # ζ depends only on the calibration and the parameters: root-found once per pair
+        scale, self.poor_persons = _cached(("income scale", cal, p), income_scale)
+        self.income_scale = float(scale)
         self.last: YearRecord | None = None
         self.last_solution: trade.TradeSolution | None = None
-        self.last_migration_flows = np.zeros((n, n))
+        # (L^M, move rates) of the latest year's migration; flows are their product (on demand)
+        self._migration_flow_parts: tuple[np.ndarray, np.ndarray] | None = None
         self.last_pool_shares = np.full(n, 1.0 / n)
 
     # ------------------------------------------------------------------ derived quantities
     def refresh_derived(self) -> None:
         """Recompute matrices that depend on parameters or transport policy (call after changes)."""
         p, geo = self.params, self.geo
-        self.effective_distance_km = geo.distance_km * (1.0 - self.transport_reduction)
-        self.phi = channel_freeness(self.effective_distance_km, p)
-        self.moving_costs = migration.moving_costs(
-            self.effective_distance_km,
-            p.migration_cost_fixed,
-            p.migration_cost_distance,
-            p.distance_scale_km,
-        )
-        # constant factor of the yearly migration choice (speed only)
-        self.moving_kernel = migration.choice_kernel(
-            self.moving_costs, p.migration_choice_sensitivity
-        )
+
+        def make() -> tuple[np.ndarray, ...]:
+            effective = geo.distance_km * (1.0 - self.transport_reduction)
+            costs = migration.moving_costs(
+                effective, p.migration_cost_fixed, p.migration_cost_distance, p.distance_scale_km
+            )
+            # constant factor of the yearly migration choice (speed only)
+            kernel = migration.choice_kernel(costs, p.migration_choice_sensitivity)
+            return effective, channel_freeness(effective, p), costs, kernel
+
+        if self.transport_reduction.any():
+            derived = make()
+        else:  # as built: the same for every economy on this geography and these parameters
+            key = (
+                "derived", geo, p.trade_channel, p.distance_elasticity, p.distance_scale_km,
+                p.migration_cost_fixed, p.migration_cost_distance, p.migration_choice_sensitivity,
+            )  # fmt: skip
+            derived = _cached(key, make)
+        self.effective_distance_km, self.phi, self.moving_costs, self.moving_kernel = derived
         self.refresh_knowledge_weights()
 
     def refresh_knowledge_weights(self) -> None:
         """w_ij of §6, with links built by policy (area_research) weighted up."""
         p, geo = self.params, self.geo
-        weights = knowledge.spillover_weights(
-            geo.distance_km,
-            p.spillover_half_distance_km,
-            p.university_weight,
-            geo.research_university,
-        )
+
+        def make() -> tuple[np.ndarray, ...]:
+            weights = knowledge.spillover_weights(
+                geo.distance_km,
+                p.spillover_half_distance_km,
+                p.university_weight,
+                geo.research_university,
+            )
+            if self.knowledge_link_boost.any():
+                # A policy-built link adds weight without taking it from other links:
+                # renormalising would divert lagging provinces from the frontier to a lagging
+                # university nearby.
+                weights = weights * (1.0 + self.knowledge_link_boost)
+            cumulative = np.cumsum(weights, axis=1)  # peer draws (speed only)
+            return weights, cumulative, government.peer_search_table(cumulative)
+
         if self.knowledge_link_boost.any():
-            # A policy-built link adds weight without taking it from other links: renormalising
-            # would divert lagging provinces from the frontier to a lagging university nearby.
-            weights = weights * (1.0 + self.knowledge_link_boost)
-        self.knowledge_weights = weights
-        self.knowledge_cumulative = np.cumsum(weights, axis=1)  # peer draws (speed only)
+            derived = make()
+        else:
+            key = ("knowledge", geo, p.spillover_half_distance_km, p.university_weight)
+            derived = _cached(key, make)
+        self.knowledge_weights, self.knowledge_cumulative, self.knowledge_peer_table = derived
 
     def set_parameters(self, **overrides) -> None:
         """Change parameters between steps (validated); derived matrices follow."""
@@ -305,6 +347,14 @@ class Economy:
     def current_gpp(self) -> np.ndarray:
         """Last year's GPP (MTHB): the scale policies spend against before this year's solve."""
         return self.last.gpp if self.last is not None else self.calibration.gpp
+
+    @property
+    def last_migration_flows(self) -> np.ndarray:
+        """The latest year's flows M_ij (persons moving from i to j; zero before any year)."""
+        if self._migration_flow_parts is None:
+            return np.zeros((self.geo.n, self.geo.n))
+        mobile, move_rates = self._migration_flow_parts
+        return mobile[:, None] * move_rates
 
     @property
     def ln_amenity(self) -> np.ndarray:
@@ -452,6 +502,7 @@ class Economy:
                     p.learning_rate,
                     p.learning_noise,
                     self.knowledge_cumulative,
+                    peer_table=self.knowledge_peer_table,
                 )
             else:
                 mix = government.learn_mixes_expected(
@@ -481,15 +532,20 @@ class Economy:
             - p.congestion * np.log(population / self.population_0)
         )
         if p.migration_channel:
-            probabilities = migration.choice_probabilities(
-                utility, self.moving_costs, p.migration_choice_sensitivity, self.moving_kernel
+            mobile, stocks, departures, arrivals, move_rates = migration.migrate(
+                self.mobile,
+                self.migrant_stocks,
+                utility,
+                self.moving_costs,
+                p.migration_choice_sensitivity,
+                p.migration_rate,
+                self.moving_kernel,
             )
-            flows = migration.migration_flows(self.mobile, probabilities, p.migration_rate)
-            mobile, stocks = migration.apply_migration(self.mobile, self.migrant_stocks, flows)
+            self._migration_flow_parts = (self.mobile, move_rates)
         else:
-            flows = np.zeros_like(self.migrant_stocks)
             mobile, stocks = self.mobile, self.migrant_stocks
-        self.last_migration_flows = flows
+            departures = arrivals = np.zeros(self.geo.n)
+            self._migration_flow_parts = None
         growth_factor = 1.0 + p.natural_growth
 
         record = YearRecord(
@@ -518,8 +574,8 @@ class Economy:
             pooled_out=pooled_out,
             pooled_in=pooled_in,
             poverty_headcount=headcount,
-            arrivals=flows.sum(axis=0),
-            departures=flows.sum(axis=1),
+            arrivals=arrivals,
+            departures=departures,
             tax_rate=tax,
             policy_spending=pol.budget,
             trade_iterations=sol.iterations,

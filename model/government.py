@@ -33,6 +33,14 @@ def amenity_fixed_point(spending_share: np.ndarray, effect: float, decay: float)
     return effect * spending_share / decay
 
 
+def peer_search_table(cumulative: np.ndarray) -> np.ndarray:
+    """Row i of the cumulative peer weights, normalised to end at 1 and shifted by i, as one
+    flat increasing array: row i's peer for a draw u is the count of its entries below u + i.
+    """
+    n = len(cumulative)
+    return (cumulative / cumulative[:, -1:] + np.arange(n)[:, None]).ravel()
+
+
 def learn_mixes_random(
     mix: np.ndarray,
     growth: np.ndarray,
@@ -42,19 +50,28 @@ def learn_mixes_random(
     rate: float,
     noise: float,
     cumulative: np.ndarray | None = None,
+    *,
+    peer_table: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One year of peer learning; returns (new mixes, index of the peer copied or −1).
 
     Every government draws the same random numbers each year (whether it learns or not), so
     a change in one province's fortunes does not shift the random stream of the others.
-    `cumulative` may pass `np.cumsum(weights, axis=1)` when it is kept between years.
+    `cumulative` may pass `np.cumsum(weights, axis=1)` when it is kept between years;
+    `peer_table` may pass `peer_search_table(cumulative)`, which finds all peers with one
+    binary search instead of N² comparisons (the same peers unless a draw falls within
+    ~1e-14 of a boundary between two peers' shares).
     """
     n = len(growth)
     learns = rng.random(n) < probability
     u = rng.random(n)
-    if cumulative is None:
-        cumulative = np.cumsum(weights, axis=1)
-    peer = np.minimum((cumulative < u[:, None] * cumulative[:, -1:]).sum(axis=1), n - 1)
+    if peer_table is not None:
+        offset = np.arange(n)
+        peer = np.minimum(np.searchsorted(peer_table, u + offset) - n * offset, n - 1)
+    else:
+        if cumulative is None:
+            cumulative = np.cumsum(weights, axis=1)
+        peer = np.minimum((cumulative < u[:, None] * cumulative[:, -1:]).sum(axis=1), n - 1)
     draw = rng.dirichlet(np.ones(3), size=n)
     moves = learns & (growth[peer] > growth)
     stepped = mix + rate * (mix[peer] - mix)

@@ -34,7 +34,7 @@ def spillover_inflow(
     gap = ln_a[None, :] - ln_a[:, None]
     np.maximum(gap, 0.0, out=gap)
     gap *= weights
-    return (rate * capacity) * gap.sum(axis=1)
+    return (rate * capacity) * (gap @ np.ones(len(ln_a)))  # row sums (a BLAS call is faster)
 
 
 def productivity_shocks(
@@ -62,7 +62,7 @@ def update_capacity(
 ) -> np.ndarray:
     """c ← c + e_c·(spend/GPP)·(1 − c) − δ_c·(c − c_min,i), kept within [0, 1]."""
     new = capacity + effect * (spending / gpp) * (1.0 - capacity) - decay * (capacity - floor)
-    return np.clip(new, 0.0, 1.0)
+    return new.clip(0.0, 1.0)  # the method: same result, less call overhead than np.clip
 
 
 def capacity_fixed_point(

@@ -81,6 +81,47 @@ def apply_migration(
     return new_mobile, new_stocks
 
 
+def migrate(
+    mobile: np.ndarray,
+    stocks: np.ndarray,
+    utility: np.ndarray,
+    costs: np.ndarray,
+    beta: float,
+    rate: float,
+    kernel: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One year of moves: `choice_probabilities`, `migration_flows` and `apply_migration` fused.
+
+    Returns (new L^M, new S, departures, arrivals, move rates): the flows of
+    `migration_flows` are M_ij = L^M_i·(move rates)_ij, with move rates ρ_m·π_ij off the
+    diagonal and zero on it. Where everybody lives in a province (L^M_i > 0 everywhere), the
+    origin shares S_oi/L^M_i times M_ij simplify to S_oi·ρ_m·π_ij, so the N×N flow matrix and
+    origin shares are never formed: the same numbers as the three functions up to round-off,
+    with half the N×N passes. An empty province falls back to `apply_migration`.
+    """
+    a = np.exp(beta * (utility - utility.max()))
+    total = kernel @ a
+    if total.min() > 1e-200:  # also False for NaN; as in choice_probabilities
+        rates = kernel * a
+        rates *= (rate / total)[:, None]
+    else:
+        rates = choice_probabilities(utility, costs, beta)
+        rates *= rate
+    rates.flat[:: len(mobile) + 1] = 0.0  # stayers
+    if not mobile.min() > 0.0:
+        flows = mobile[:, None] * rates
+        new_mobile, new_stocks = apply_migration(mobile, stocks, flows)
+        return new_mobile, new_stocks, flows.sum(axis=1), flows.sum(axis=0), rates
+    out_rate = rates.sum(axis=1)
+    leaving = mobile * out_rate
+    arriving = mobile @ rates
+    new_mobile = np.maximum(mobile - leaving, 0.0) + arriving
+    new_stocks = stocks @ rates
+    new_stocks += stocks * (1.0 - out_rate)
+    np.maximum(new_stocks, 0.0, out=new_stocks)
+    return new_mobile, new_stocks, leaving, arriving, rates
+
+
 def invert_amenities(
     mobile: np.ndarray,
     log_real_income: np.ndarray,

@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 
 from model import Parameters, finance, government, knowledge, synthetic_geography
 from model.economy import Economy
-from model.migration import apply_migration, choice_kernel, choice_probabilities, migration_flows
+from model.migration import (
+    apply_migration,
+    choice_kernel,
+    choice_probabilities,
+    migrate,
+    migration_flows,
+)
 from model.trade import trade_flows
 
 FIELDS = {f.name: f for f in dataclasses.fields(Parameters)}
@@ -118,6 +124,21 @@ def test_migration_conserves_people_and_stocks(n, seed, rate, beta):
     # the origin rows are conserved too: nobody changes where they come from
     assert np.allclose(new_stocks.sum(axis=1), stocks.sum(axis=1), rtol=1e-9)
 
+    # the fused yearly form gives the same moves (also with an empty province)
+    for empty in (False, True):
+        if empty:
+            mobile[0], stocks[:, 0] = 0.0, 0.0
+            flows = migration_flows(mobile, choice_probabilities(utility, costs, beta), rate)
+            new_mobile, new_stocks = apply_migration(mobile, stocks, flows)
+        kernel = choice_kernel(costs, beta)
+        fused = migrate(mobile, stocks, utility, costs, beta, rate, kernel)
+        scale = mobile.sum()
+        np.testing.assert_allclose(fused[0], new_mobile, rtol=1e-9, atol=1e-12 * scale)
+        np.testing.assert_allclose(fused[1], new_stocks, rtol=1e-9, atol=1e-12 * scale)
+        np.testing.assert_allclose(fused[2], flows.sum(axis=1), rtol=1e-9, atol=1e-12 * scale)
+        np.testing.assert_allclose(fused[3], flows.sum(axis=0), rtol=1e-9, atol=1e-12 * scale)
+        np.testing.assert_allclose(mobile[:, None] * fused[4], flows, rtol=1e-9, atol=1e-12 * scale)
+
 
 @settings(max_examples=200, deadline=None, database=None)
 @given(n=st.integers(2, 30), seed=st.integers(0, 2**32 - 1), beta=st.floats(0.0, 1000.0))
@@ -154,3 +175,9 @@ def test_shortcut_forms_equal_the_direct_ones(n, seed, beta):
     )
     np.testing.assert_array_equal(cached[0], plain[0])
     np.testing.assert_array_equal(cached[1], plain[1])
+    table = government.peer_search_table(np.cumsum(weights, axis=1))
+    searched = government.learn_mixes_random(
+        *args[:3], np.random.default_rng(seed), *args[3:], peer_table=table
+    )
+    np.testing.assert_array_equal(searched[0], plain[0])
+    np.testing.assert_array_equal(searched[1], plain[1])
