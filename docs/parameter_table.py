@@ -67,19 +67,34 @@ def format_bounds(bounds: tuple[Any, Any], default: Any) -> str:
 
 def markdown_table() -> str:
     """The Markdown table, one row per field of `Parameters`, without a trailing newline."""
-    lines = list(HEADER)
-    for row in _rows():
-        cells = (
-            f"`{row['name']}`",
-            f"`{row['alias']}`" if row["alias"] else "—",
-            row["symbol"],
-            format_value(row["default"]),
-            row["unit"],
-            format_bounds(row["bounds"], row["default"]),
-            row["doc"],
-            row["source"],
-        )
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return _markdown(
+        HEADER,
+        (
+            (
+                f"`{row['name']}`",
+                f"`{row['alias']}`" if row["alias"] else "—",
+                row["symbol"],
+                *_value_cells(row),
+            )
+            for row in _rows()
+        ),
+    )
+
+
+def _value_cells(row: dict[str, Any]) -> tuple[str, ...]:
+    """default, unit, bounds, meaning, source: the columns both tables share."""
+    return (
+        format_value(row["default"]),
+        row["unit"],
+        format_bounds(row["bounds"], row["default"]),
+        row["doc"],
+        row["source"],
+    )
+
+
+def _markdown(header: tuple[str, str], rows: Any) -> str:
+    lines = list(header)
+    lines += ["| " + " | ".join(_cell(c) for c in cells) + " |" for cells in rows]
     return "\n".join(lines)
 
 
@@ -89,21 +104,19 @@ def markdown_lever_table() -> str:
         sys.path.insert(0, str(ROOT))
     from model.policies import lever_table
 
-    lines = list(LEVER_HEADER)
-    for row in lever_table():
-        cells = (
-            f"`{row['lever']}`",
-            row["channel"],
-            row["allocation"],
-            f"`{row['coefficient']}`",
-            format_value(row["default"]),
-            row["unit"],
-            format_bounds(row["bounds"], row["default"]),
-            row["doc"],
-            row["source"],
-        )
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    return "\n".join(lines)
+    return _markdown(
+        LEVER_HEADER,
+        (
+            (
+                f"`{row['lever']}`",
+                row["channel"],
+                row["allocation"],
+                f"`{row['coefficient']}`",
+                *_value_cells(row),
+            )
+            for row in lever_table()
+        ),
+    )
 
 
 def splice(text: str, table: str, start: str = START, end: str = END) -> str:

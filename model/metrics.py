@@ -109,6 +109,20 @@ def _require_positive(x: FloatArray, name: str) -> None:
         raise ValueError(f"{name} must be strictly positive (logarithms are taken)")
 
 
+def _group_index(groups: ArrayLike, shape: tuple[int, ...], what: str) -> np.ndarray:
+    """Group labels (integers) → 0-based group index per element, with readable errors."""
+    g = np.asarray(groups)
+    if g.shape != shape:
+        raise ValueError(f"groups has shape {g.shape}, expected {shape} ({what})")
+    if g.dtype.kind not in "iub":
+        if g.dtype.kind == "f" and np.isfinite(g).all() and (g == np.round(g)).all():
+            g = g.astype(np.int64)
+        else:
+            raise ValueError("groups must contain integer labels")
+    _, inv = np.unique(g, return_inverse=True)
+    return inv.reshape(-1)
+
+
 # --------------------------------------------------------------------------- inequality
 def gini(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     """Gini coefficient of ``values`` (e.g. GPP per capita), optionally population-weighted.
@@ -168,16 +182,7 @@ def theil_t_decomposition(
     x = _as_1d(values, "values")
     w = _weights(weights, x.size)
     _require_positive(x, "values")
-    g = np.asarray(groups)
-    if g.shape != x.shape:
-        raise ValueError(f"groups has shape {g.shape}, expected {x.shape} (same as values)")
-    if g.dtype.kind not in "iub":
-        if g.dtype.kind == "f" and np.isfinite(g).all() and (g == np.round(g)).all():
-            g = g.astype(np.int64)
-        else:
-            raise ValueError("groups must contain integer labels")
-    _, inv = np.unique(g, return_inverse=True)
-    inv = inv.reshape(-1)
+    inv = _group_index(groups, x.shape, "same as values")
 
     wx = w * x
     total_wx = wx.sum()
@@ -283,16 +288,7 @@ def theil_t_decomposition_rows(
     if w is None:
         w = np.ones_like(x)
     _require_positive(x, "values")
-    g = np.asarray(groups)
-    if g.shape != (x.shape[1],):
-        raise ValueError(f"groups has shape {g.shape}, expected {(x.shape[1],)} (one per column)")
-    if g.dtype.kind not in "iub":
-        if g.dtype.kind == "f" and np.isfinite(g).all() and (g == np.round(g)).all():
-            g = g.astype(np.int64)
-        else:
-            raise ValueError("groups must contain integer labels")
-    _, inv = np.unique(g, return_inverse=True)
-    inv = inv.reshape(-1)
+    inv = _group_index(groups, (x.shape[1],), "one per column")
     member = np.zeros((x.shape[1], int(inv.max()) + 1))
     member[np.arange(x.shape[1]), inv] = 1.0  # column j belongs to group inv[j]
 
