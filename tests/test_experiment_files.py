@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -174,3 +175,11 @@ def test_overrides_are_checked(tmp_path):
     with pytest.raises(ExperimentError, match="out of range"):
         e.with_overrides(years=0)
     assert e.with_overrides(samples=8).identity() != e.identity()
+
+
+def test_the_readme_example_is_a_valid_file(tmp_path):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    block = readme.split("## Batch experiments", 1)[1].split("```toml\n", 1)[1].split("```")[0]
+    e = load_experiment(write(tmp_path, block, "readme_example.toml"))
+    assert e.design.method == "sobol" and len(e.variables) == 5
+    assert e.outputs.effects and e.outputs.series == ("gdp_mthb",)
