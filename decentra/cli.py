@@ -465,7 +465,8 @@ def build_parser() -> argparse.ArgumentParser:
     swp.add_argument("experiment", help="an experiment file, e.g. experiments/sobol_headline.toml")
     swp.add_argument(
         "--workers", type=int, default=None,
-        help="worker processes, or Dask LocalCluster workers (default: all cores; 1 = serial)",
+        help="worker processes, or workers of --dask local (default: all cores; 1 = serial); "
+        "a --dask ADDRESS cluster uses all its workers",
     )  # fmt: skip
     swp.add_argument(
         "--dask", metavar="ADDRESS|local", default=None,

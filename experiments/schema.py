@@ -738,8 +738,9 @@ def _check_policy_variables(
     check: _Checker, variables: list[Variable], wheres: dict[str, tuple], scenarios
 ) -> None:
     """Lever coefficients must reach some policy; swapped levers must fit their targets."""
+    levers_possible: set[str] = set()
     for s in scenarios:
-        levers_possible = {p.lever for p in s.policies}
+        levers_possible |= {p.lever for p in s.policies}
         for v in variables:
             if v.kind == "policy" and v.policy_field == "lever":
                 spec = s.policies[(v.policy or 1) - 1]
@@ -753,14 +754,15 @@ def _check_policy_variables(
                             f"{lever_name!r} needs one ordered route but policy[{v.policy}] of "
                             f"{s.key!r} targets {spec.target!r}; allowed: levers without a route",
                         )
-        for v in variables:
-            if v.kind == "coefficient" and v.lever not in levers_possible:
-                there = ", ".join(sorted(levers_possible)) or "none"
-                raise check.fail(
-                    wheres[v.name],
-                    f"no policy of scenario {s.key!r} uses lever {v.lever!r}, so the coefficient "
-                    f"would change nothing; levers there: {there}",
-                )
+    for v in variables:
+        if v.kind == "coefficient" and v.lever not in levers_possible:
+            there = ", ".join(sorted(levers_possible)) or "none"
+            which = f"scenario {scenarios[0].key!r}" if len(scenarios) == 1 else "the scenarios"
+            raise check.fail(
+                wheres[v.name],
+                f"no policy of {which} uses lever {v.lever!r}, so the coefficient would "
+                f"change nothing; levers there: {there}",
+            )
 
 
 def _check_sigma_mu(check: _Checker, variables, fixed: dict[str, Any], scenarios) -> None:

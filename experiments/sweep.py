@@ -27,7 +27,6 @@ import os
 import shutil
 import socket
 import sys
-import threading
 import time
 import traceback
 from collections import OrderedDict
@@ -280,14 +279,11 @@ class _Engine:
 
 
 def _start_method() -> str:
-    """Fork when this process has no other thread (instant start, the Linux tradition); else
-    forkserver (workers fork from a clean server that preloads this module), else spawn.
-    Explicit, so that whatever another library set globally (mesa.batch_run forces spawn) does
-    not apply."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return "fork"
-    return "forkserver" if "forkserver" in methods else "spawn"
+    """Forkserver where there is one (workers fork from a clean single-threaded server that has
+    preloaded this module: quick, and safe although this process already runs pyarrow's and
+    BLAS's threads), else spawn. Chosen explicitly, so that whatever another library set
+    globally (mesa.batch_run forces spawn) does not apply."""
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
 class _PoolEngine(_Engine):
@@ -300,7 +296,7 @@ class _PoolEngine(_Engine):
         if self.method == "forkserver":
             context.set_forkserver_preload(["experiments.sweep"])
         self.pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_limit_threads)
-        self.pool.submit(int).result()  # start the workers now, before any progress thread
+        self.pool.submit(int).result()  # start the workers now: the start-up is not a run
 
     def submit(self, experiment: Any, tasks: list[Task]) -> Future:
         return self.pool.submit(run_chunk, experiment, tasks)
@@ -397,21 +393,26 @@ class ResultFolder:
             raise SweepError(f"{self.manifest_path} is not valid JSON ({exc})") from None
 
     # -- lock: one sweep writes a folder at a time
+    def check_lock(self) -> None:
+        """Refuse a folder that another live sweep is writing."""
+        if not self.lock_path.exists():
+            return
+        try:
+            info = json.loads(self.lock_path.read_text())
+        except (OSError, json.JSONDecodeError):
+            return
+        pid, other = info.get("pid"), info.get("host")
+        if other and other != socket.gethostname():
+            raise SweepError(
+                f"{self.root} is being written by a sweep on {other} (pid {pid}); if it no "
+                f"longer runs, delete {self.lock_path}"
+            )
+        if isinstance(pid, int) and pid != os.getpid() and _alive(pid):
+            raise SweepError(f"{self.root} is being written by another sweep (pid {pid})")
+
     def acquire(self) -> None:
+        self.check_lock()
         host = socket.gethostname()
-        if self.lock_path.exists():
-            try:
-                info = json.loads(self.lock_path.read_text())
-            except (OSError, json.JSONDecodeError):
-                info = {}
-            pid, other = info.get("pid"), info.get("host")
-            if other and other != host:
-                raise SweepError(
-                    f"{self.root} is being written by a sweep on {other} (pid {pid}); if it no "
-                    f"longer runs, delete {self.lock_path}"
-                )
-            if isinstance(pid, int) and pid != os.getpid() and _alive(pid):
-                raise SweepError(f"{self.root} is being written by another sweep (pid {pid})")
         write_json(self.lock_path, {"pid": os.getpid(), "host": host, "started": now_iso()})
 
     def release(self) -> None:
@@ -421,6 +422,8 @@ class ResultFolder:
     # -- parts
     def clean(self) -> None:
         """Remove temporary files of killed writes and series parts without their run part."""
+        for tmp in self.root.glob(".*.tmp-*"):
+            tmp.unlink(missing_ok=True)
         if not self.parts.exists():
             return
         for tmp in self.parts.glob(".*.tmp-*"):
@@ -583,6 +586,7 @@ def _prepare_folder(
     folder: ResultFolder, experiment: Experiment, resume: bool, force: bool
 ) -> dict[str, Any] | None:
     """Check the folder belongs to this experiment (or clear it with force); the old manifest."""
+    folder.check_lock()
     manifest = folder.read_manifest()
     if folder.root.exists() and manifest is None and any(folder.root.iterdir()):
         raise SweepError(
@@ -702,6 +706,13 @@ def _sweep(
         "runs_done_before": len(done),
         "command": command,
     }
+    before = sessions[-1].get("code_version") if sessions else None
+    if done and before and before != session["code_version"] and progress:
+        print(
+            f"warning: resuming {folder.root} with another code version ({before} then "
+            f"{session['code_version']}): its runs come from both; --force starts afresh",
+            file=sys.stderr,
+        )
     manifest = _manifest(experiment, plan, design, [*sessions, session], status="running")
     write_json(folder.manifest_path, manifest)
 
@@ -872,10 +883,14 @@ def _manifest(
         }
     if failed is not None:
         names = ["run", "seed", "scenario", *[v.name for v in experiment.variables]]
+        tracebacks = {}
+        if parts is not None and "traceback" in parts:
+            tracebacks = parts.set_index("run")["traceback"].dropna().to_dict()
         manifest["failures"] = [
-            {**{k: _plain(row[k]) for k in names}, "error": row["error"]}
+            {**{k: _plain(row[k]) for k in names}, "error": row["error"],
+             "traceback": tracebacks.get(row["run"])}
             for row in failed.to_dict("records")
-        ]
+        ]  # fmt: skip
     return manifest
 
 
