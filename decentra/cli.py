@@ -272,6 +272,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     except SweepInterrupted as exc:
         print(f"decentra: {exc}", file=sys.stderr)
         return 130
+    except KeyboardInterrupt:  # while the workers were starting: nothing ran yet
+        print("decentra: interrupted", file=sys.stderr)
+        return 130
     except _sweep_errors() as exc:
         raise CliError(str(exc)) from None
     info = runs.attrs

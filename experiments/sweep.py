@@ -653,16 +653,28 @@ def run_sweep(
     scenario_index = plan.attrs.pop("scenario_index")
     folder = ResultFolder(Path(out) / experiment.key)
     previous = _prepare_folder(folder, experiment, resume, force)
-    folder.root.mkdir(parents=True, exist_ok=True)
-    folder.acquire()
+    design_table = _design_frame(design, experiment)
+    if previous is not None and not pd.read_parquet(folder.design_path).equals(design_table):
+        raise SweepError(
+            f"the design drawn now differs from the stored {folder.design_path} (another "
+            "SALib version?); use --force to start again"
+        )
+    done = folder.done_runs() if previous is not None else set()
+    # Start the workers before writing anything: a wrong address leaves no folder behind.
+    engine = make_engine(workers, dask) if len(done) < len(plan) else _Engine()
     try:
-        return _sweep(
-            experiment, design, plan, scenario_index, folder, previous,
-            workers=workers, dask=dask, quiet=quiet, progress=progress,
-            chunk_size=chunk_size, command=command,
-        )  # fmt: skip
+        folder.root.mkdir(parents=True, exist_ok=True)
+        folder.acquire()
+        try:
+            return _sweep(
+                experiment, design_table, plan, scenario_index, folder, previous, engine,
+                workers=workers, quiet=quiet, progress=progress, chunk_size=chunk_size,
+                command=command, points=design.points,
+            )  # fmt: skip
+        finally:
+            folder.release()
     finally:
-        folder.release()
+        engine.close()
 
 
 def _design_frame(design: DesignMatrix, experiment: Experiment) -> pd.DataFrame:
@@ -673,29 +685,22 @@ def _design_frame(design: DesignMatrix, experiment: Experiment) -> pd.DataFrame:
 
 def _sweep(
     experiment: Experiment,
-    design: DesignMatrix,
+    design_table: pd.DataFrame,
     plan: pd.DataFrame,
     scenario_index: np.ndarray,
     folder: ResultFolder,
     previous: dict[str, Any] | None,
+    engine: _Engine,
     *,
     workers: int,
-    dask: str | None,
     quiet: bool,
     progress: bool,
     chunk_size: int | None,
     command: str,
+    points: int,
 ) -> pd.DataFrame:
-    design_table = _design_frame(design, experiment)
     if previous is None:
         _atomic_write(folder.design_path, lambda p: design_table.to_parquet(p, index=False))
-    else:
-        stored = pd.read_parquet(folder.design_path)
-        if not stored.equals(design_table):
-            raise SweepError(
-                f"the design drawn now differs from the stored {folder.design_path} (another "
-                "SALib version?); use --force to start again"
-            )
     folder.clean()
     done = folder.done_runs()
     sessions = list(previous.get("sessions", [])) if previous else []
@@ -713,7 +718,7 @@ def _sweep(
             f"{session['code_version']}): its runs come from both; --force starts afresh",
             file=sys.stderr,
         )
-    manifest = _manifest(experiment, plan, design, [*sessions, session], status="running")
+    manifest = _manifest(experiment, plan, points, [*sessions, session], status="running")
     write_json(folder.manifest_path, manifest)
 
     columns = [plan[v.name].tolist() for v in experiment.variables]  # native Python values
@@ -725,7 +730,6 @@ def _sweep(
         if r not in done
     ]
     wall = time.perf_counter()
-    engine = make_engine(workers, dask) if todo else _Engine()
     engine_name = engine.name
     if isinstance(engine, _PoolEngine):
         engine_name = f"pool of {workers} processes ({engine.method})"
@@ -748,7 +752,6 @@ def _sweep(
         status = "stopped"
         raise
     finally:
-        engine.close()
         bar.close()
         session.update(
             finished=now_iso(),
@@ -758,7 +761,7 @@ def _sweep(
             wall_seconds=round(time.perf_counter() - wall, 3),
         )
         if status != "completed":
-            manifest = _manifest(experiment, plan, design, [*sessions, session], status=status)
+            manifest = _manifest(experiment, plan, points, [*sessions, session], status=status)
             write_json(folder.manifest_path, manifest)
 
     parts = folder.read_parts()
@@ -771,7 +774,7 @@ def _sweep(
     failed = runs[runs["status"] != "ok"]
     final = "completed" if failed.empty else f"completed with {len(failed)} failed runs"
     manifest = _manifest(
-        experiment, plan, design, [*sessions, session], status=final, parts=parts,
+        experiment, plan, points, [*sessions, session], status=final, parts=parts,
         failed=failed,
     )  # fmt: skip
     write_json(folder.manifest_path, manifest)
@@ -836,7 +839,7 @@ def _drive(
 def _manifest(
     experiment: Experiment,
     plan: pd.DataFrame,
-    design: DesignMatrix,
+    points: int,
     sessions: list[dict[str, Any]],
     *,
     status: str,
@@ -853,7 +856,7 @@ def _manifest(
             "samples": experiment.design.samples,
             "levels": experiment.design.levels,
             "second_order": experiment.design.second_order,
-            "points": design.points,
+            "points": points,
             "sampler": "SALib" if experiment.design.method != "grid" else "full factorial",
         },
         runs_total=len(plan),
