@@ -226,7 +226,7 @@ def run_chunk(experiment: Experiment, tasks: Sequence[Task]) -> list[dict[str, A
     out = []
     for task in tasks:
         values = dict(zip(experiment.variables, task.values, strict=True))
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         row: dict[str, Any] = {"run": task.run}
         series = None
         try:
@@ -236,7 +236,11 @@ def run_chunk(experiment: Experiment, tasks: Sequence[Task]) -> list[dict[str, A
         except Exception as exc:  # a failed run is a result too: recorded, the sweep goes on
             row.update(status="failed", error=_one_line(exc))
             row["traceback"] = traceback.format_exc(limit=-3)
-        row.update(seconds=time.perf_counter() - started, worker=worker)
+        row.update(
+            seconds=time.perf_counter() - started,
+            cpu_seconds=time.process_time() - cpu,
+            worker=worker,
+        )
         if series is not None:
             row["series"] = series
         out.append(row)
@@ -492,7 +496,7 @@ def output_names(experiment: Experiment, parts: pd.DataFrame) -> list[str]:
     names = list(experiment.outputs.metrics)
     if experiment.model is not None and not names:
         skip = {*PLAN_COLUMNS, *(v.name for v in experiment.variables)}
-        skip |= {"status", "error", "traceback", "seconds", "worker"}
+        skip |= {"status", "error", "traceback", "seconds", "cpu_seconds", "worker"}
         names = sorted(c for c in parts.columns if c not in skip)
     if experiment.outputs.effects:
         names += metric_names()
@@ -879,9 +883,11 @@ def _manifest(
             "worker": merged["worker"].fillna("").tolist(),
         }
         seconds = merged["seconds"].dropna()
+        cpu = parts["cpu_seconds"].dropna() if "cpu_seconds" in parts else pd.Series(dtype=float)
         manifest["timing"] = {
             "run_seconds_total": round(float(seconds.sum()), 3),
             "run_seconds_mean": round(float(seconds.mean()), 5) if len(seconds) else None,
+            "run_cpu_seconds_mean": round(float(cpu.mean()), 5) if len(cpu) else None,
             "wall_seconds": round(sum(s.get("wall_seconds", 0.0) for s in sessions), 3),
         }
     if failed is not None:
