@@ -263,6 +263,107 @@ def cmd_attribute(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sweep_errors():
+    """The error types of the experiments layer, reported like every user error."""
+    from experiments.analysis import AnalysisError
+    from experiments.schema import ExperimentError
+    from experiments.sweep import SweepError
+
+    return (ExperimentError, SweepError, AnalysisError)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from experiments.sweep import SweepInterrupted, run_sweep
+
+    if not Path(args.experiment).exists():
+        raise CliError(
+            f"{args.experiment}: no such experiment file (the shipped ones are in experiments/)"
+        )
+    try:
+        runs = run_sweep(
+            args.experiment,
+            workers=args.workers,
+            dask=args.dask,
+            resume=args.resume,
+            force=args.force,
+            out=args.out,
+            samples=args.samples,
+            years=args.years,
+            quiet=args.quiet,
+            chunk_size=args.chunk_size,
+            command=" ".join(["decentra", *sys.argv[1:]]),
+        )
+    except SweepInterrupted as exc:
+        print(f"decentra: {exc}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:  # while the workers were starting: nothing ran yet
+        print("decentra: interrupted", file=sys.stderr)
+        return 130
+    except _sweep_errors() as exc:
+        raise CliError(str(exc)) from None
+    info = runs.attrs
+    folder = info["folder"]
+    if args.quiet:
+        print(folder)
+    else:
+        ok = info["runs"] - info["failed"]
+        rate = info["runs_per_second"]
+        speed = f", {rate:.1f} runs/s" if info["ran_now"] and rate == rate else ""
+        print(
+            f"{Path(folder).name}: {info['runs']} runs ({ok} ok, {info['failed']} failed), "
+            f"{info['ran_now']} run now in {info['seconds']:.1f} s{speed} ({info['engine']})"
+        )
+        print(f"wrote {folder}/ (runs.parquet, design.parquet, manifest.json, parts/)")
+        if info["failed"]:
+            print(f"failed runs, with their errors and parameters: {folder}/manifest.json")
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from experiments.analysis import format_sensitivity, sensitivity
+
+    try:
+        table, notes = sensitivity(args.results, outputs=args.output)
+    except _sweep_errors() as exc:
+        raise CliError(str(exc)) from None
+    name = "sensitivity_sobol" if table.attrs.get("method") == "sobol" else "sensitivity_morris"
+    written = Path(args.results) / f"{name}.parquet"
+    if args.quiet:
+        print(written if not table.empty else "")
+    else:
+        print(format_sensitivity(table))
+        for note in notes:
+            print(f"note: {note}")
+        if not table.empty:
+            print(f"\nwrote {written}")
+    if table.empty:
+        raise CliError("no output could be analysed: " + "; ".join(notes))
+    return 0
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    from experiments.analysis import discover, format_discovery
+
+    try:
+        result = discover(
+            args.results,
+            args.outcome,
+            args.threshold,
+            below=args.below,
+            min_density=args.min_density,
+            scenario=args.scenario,
+        )
+    except _sweep_errors() as exc:
+        raise CliError(str(exc)) from None
+    written = Path(args.results) / f"discover_{args.outcome}.parquet"
+    if args.quiet:
+        print(written)
+    else:
+        print(format_discovery(result))
+        print(f"\nwrote {written} (and _trajectory.parquet)")
+    return 0
+
+
 def _add_common(p: argparse.ArgumentParser, run_id_default: str) -> None:
     p.add_argument(
         "--out", default="results", help="directory for result folders (default results/)"
@@ -414,6 +515,95 @@ def build_parser() -> argparse.ArgumentParser:
         "--excel", action="store_true", help="also write report_<lang>.xlsx, one sheet per table"
     )
     report.set_defaults(func=cmd_report)
+
+    swp = sub.add_parser(
+        "sweep",
+        help="run a batch experiment (grid, LHS, Sobol, Morris) into results/<experiment>/",
+        description=(
+            "Run every point of an experiment file's design (grid, Latin hypercube, Sobol' "
+            "(Saltelli) or Morris) with its replications, on a process pool or a Dask cluster, "
+            "and write results/<experiment>/: Parquet parts as runs finish, then runs.parquet "
+            "(one row per run) and manifest.json. Seeds come from the master seed and the run "
+            "index, so results do not depend on the workers or the engine. Rerunning the same "
+            "command after a crash or Ctrl-C resumes where it stopped."
+        ),
+    )
+    swp.add_argument("experiment", help="an experiment file, e.g. experiments/sobol_headline.toml")
+    swp.add_argument(
+        "--workers", type=int, default=None,
+        help="worker processes, or workers of --dask local (default: all cores; 1 = serial); "
+        "a --dask ADDRESS cluster uses all its workers",
+    )  # fmt: skip
+    swp.add_argument(
+        "--dask", metavar="ADDRESS|local", default=None,
+        help="run on Dask: a scheduler address (tcp://host:8786) or 'local' for a LocalCluster",
+    )  # fmt: skip
+    again = swp.add_mutually_exclusive_group()
+    again.add_argument(
+        "--resume", action="store_true",
+        help="continue earlier results (an error if there are none); a compatible folder is "
+        "resumed anyway",
+    )  # fmt: skip
+    again.add_argument(
+        "--force", action="store_true", help="discard earlier results of this experiment"
+    )
+    swp.add_argument(
+        "--samples", type=int, default=None,
+        help="override the design's sample size (grid: values per variable) for a quick try",
+    )  # fmt: skip
+    swp.add_argument("--years", type=int, default=None, help="override the years simulated")
+    swp.add_argument(
+        "--chunk-size", type=int, default=None,
+        help="runs per task sent to a worker (default: about 2 s of work, adapted as it goes)",
+    )  # fmt: skip
+    swp.add_argument(
+        "--out", default="results", help="directory for result folders (default results/)"
+    )
+    swp.add_argument(
+        "--quiet", action="store_true",
+        help="log lines instead of a progress bar; print only the result folder",
+    )  # fmt: skip
+    swp.set_defaults(func=cmd_sweep)
+
+    sen = sub.add_parser(
+        "sensitivity",
+        help="Sobol S1/ST or Morris mu*/sigma of a finished sweep (SALib)",
+        description=(
+            "Compute sensitivity indices of every output of a finished Sobol or Morris sweep "
+            "with SALib: Sobol' first-order and total indices with 95%% confidence intervals, "
+            "or Morris mu* (with its interval) and sigma. With replications, each point's mean "
+            "is analysed. Prints the tables and writes sensitivity_sobol.parquet or "
+            "sensitivity_morris.parquet into the results folder."
+        ),
+    )
+    sen.add_argument("results", help="a sweep's results folder, e.g. results/sobol_headline")
+    sen.add_argument(
+        "--output", action="append", help="an output to analyse (repeatable; default: all)"
+    )
+    sen.add_argument("--quiet", action="store_true", help="print only the written table")
+    sen.set_defaults(func=cmd_sensitivity)
+
+    dis = sub.add_parser(
+        "discover",
+        help="scenario discovery: parameter boxes where an outcome is met (PRIM)",
+        description=(
+            "Find, with PRIM (EMA Workbench), the box of varied inputs in which the runs of a "
+            "finished sweep meet a condition on one outcome (>= threshold, or <= with "
+            "--below). Of PRIM's peeling trajectory, the box with the highest coverage among "
+            "those with density >= --min-density is shown. Writes discover_<outcome>.parquet."
+        ),
+    )
+    dis.add_argument("results", help="a sweep's results folder, e.g. results/budget_by_lever")
+    dis.add_argument("--outcome", required=True, help="an output column of runs.parquet")
+    dis.add_argument("--threshold", type=float, required=True, help="the value to reach")
+    dis.add_argument("--below", action="store_true", help="the condition is outcome <= threshold")
+    dis.add_argument(
+        "--min-density", type=float, default=0.8,
+        help="share of runs in the box that must meet the condition (default 0.8)",
+    )  # fmt: skip
+    dis.add_argument("--scenario", help="only the runs of this scenario (several scenarios)")
+    dis.add_argument("--quiet", action="store_true", help="print only the written table")
+    dis.set_defaults(func=cmd_discover)
     return parser
 
 
