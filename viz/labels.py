@@ -138,6 +138,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "equality_line": ("perfect equality", "ความเท่าเทียมสมบูรณ์"),
     "lorenz_entry": ("{year} (Gini {gini})", "ปี {year} (จีนี {gini})"),
     # ------------------------------------------------------------------ channels
+    # ------------------------------------------------------------------ sweep outputs
+    "gdp_end_mthb": ("GDP in the last year (MTHB)", "GDP ในปีสุดท้าย (ล้านบาท)"),
+    "growth_pct_per_year": ("Average GDP growth (% a year)", "การเติบโตเฉลี่ยของ GDP (% ต่อปี)"),
+    "gini_end": ("Gini in the last year", "สัมประสิทธิ์จีนีในปีสุดท้าย"),
+    "gini_change": ("Change in Gini since 2019", "การเปลี่ยนแปลงของสัมประสิทธิ์จีนีจากปี 2019"),
+    "williamson_end": ("Williamson CV in the last year", "ดัชนีวิลเลียมสันในปีสุดท้าย"),
+    "bv_share_end": (
+        "Bangkok and Vicinity share of GDP in the last year",
+        "สัดส่วน GDP กรุงเทพฯ และปริมณฑลในปีสุดท้าย",
+    ),
+    "poverty_2035_pct": ("Poverty headcount in 2035 (%)", "สัดส่วนคนจนในปี 2035 (%)"),
+    "poverty_end_pct": ("Poverty headcount in the last year (%)", "สัดส่วนคนจนในปีสุดท้าย (%)"),
     "channel_direct": ("Direct (no channel)", "ผลทางตรง (ไม่ผ่านช่องทาง)"),
     "channel_trade": ("Trade and investment", "การค้าและการลงทุน"),
     "channel_finance": ("Finance", "การเงิน"),
