@@ -249,6 +249,22 @@ def _add_common(p: argparse.ArgumentParser, run_id_default: str) -> None:
     )
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the HTML (and Excel) report of a result folder; viz is imported only here."""
+    if args.lang not in ("en", "th"):
+        raise CliError(f"--lang {args.lang!r}: allowed: en, th")
+    from viz.report import ReportError, write_report
+
+    try:
+        html = write_report(args.result_dir, lang=args.lang, excel=args.excel)
+    except ReportError as exc:
+        raise CliError(str(exc)) from None
+    print(html)
+    if args.excel:
+        print(html.with_suffix(".xlsx"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="decentra",
@@ -351,6 +367,24 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     _add_common(att, "attribute-<scenario>-<time>")
     att.set_defaults(func=cmd_attribute)
+    report = sub.add_parser(
+        "report",
+        help="write an HTML (and Excel) report of results/<dir>/",
+        description=(
+            "Write report_<lang>.html into a result folder (a run, a scenario comparison or an "
+            "experiment): key figures, scenario descriptions, figures and maps, parameters that "
+            "differ from the defaults, and the provenance manifest. The file is self-contained "
+            "(figures embedded, no links)."
+        ),
+    )
+    report.add_argument("result_dir", metavar="RESULT_DIR", help="a folder under results/")
+    report.add_argument(
+        "--lang", default="en", metavar="{en,th}", help="language of the report (default en)"
+    )
+    report.add_argument(
+        "--excel", action="store_true", help="also write report_<lang>.xlsx, one sheet per table"
+    )
+    report.set_defaults(func=cmd_report)
     return parser
 
 
