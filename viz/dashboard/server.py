@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import socket
+import warnings
 
 from ..labels import check_lang
 
@@ -62,6 +63,9 @@ def serve(host: str = "127.0.0.1", port: int = 8765, lang: str = "en") -> None:
     """Run the dashboard until interrupted (blocks). Binds to `host` only."""
     check_port(host, port)
     os.environ.update(offline_environment(lang))
+    # Solara warns on every page load served over plain http to a host other than "localhost"
+    # (about iframe cookies); the dashboard is not embedded, so the warning is only noise.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none", category=UserWarning)
     import uvicorn  # imported after the environment is set: Solara reads it on import
 
     uvicorn.run(
