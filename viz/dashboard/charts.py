@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from html import escape
 
 from ..labels import fmt_number
-from .indicators import nice_ticks
+from .indicators import nice_step, nice_ticks
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,8 @@ def line_chart(
             f"{escape(line.label)}</text>"
         )
         x_legend += 26 + 6.4 * len(line.label)
-    ticks = nice_ticks(low, high, 4)
-    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
-    tick_digits = decimals(step)
+    ticks = nice_ticks(low, high, 5)
+    tick_digits = decimals(nice_step(low, high, 5))
     for value in ticks:
         y = sy(value)
         parts.append(

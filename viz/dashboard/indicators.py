@@ -163,16 +163,20 @@ class ColourScale:
         return fmt_number(value, self.digits)
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values (1, 2, 2.5, 5 × 10^k steps) inside [low, high]."""
-    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
-        return [low]
+def nice_step(low: float, high: float, count: int = 5) -> float:
+    """A round step (1, 2, 2.5, 5 × 10^k) giving about `count` ticks over [low, high]."""
     raw = (high - low) / max(count - 1, 1)
     power = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    first = math.ceil(low / step - 1e-9) * step
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values (multiples of `nice_step`) inside [low, high]."""
+    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
+        return [low]
+    step = nice_step(low, high, count)
     ticks = []
-    value = first
+    value = math.ceil(low / step - 1e-9) * step
     while value <= high + 1e-9 * step:
         ticks.append(0.0 if abs(value) < step * 1e-9 else value)
         value += step
