@@ -239,6 +239,7 @@ def test_province_selection_and_side_by_side(tab):
     assert page.locator(".dmap-partner").count() > 0  # its main trade partners, outlined
 
     tab.pick("decentra-scenario", "Trade corridors")
+    expect(page.locator(".decentra-budget-input input")).to_be_enabled()  # the baseline has none
     page.click(".decentra-side-by-side label")
     expect(page.locator(".dmap")).to_have_count(2)
     tab.pick("decentra-second", "Bangkok first")

@@ -177,47 +177,44 @@ def ScenarioControls(
 
     has_budget = c.scenario == CUSTOM or bool(scenarios[c.scenario].policies)
     budget = total_budget(c)
-    if has_budget:
-        CommitSlider(
-            t("budget_total", lang),
-            min(budget, SLIDER_BUDGET_MAX),
-            0,
-            SLIDER_BUDGET_MAX,
-            1000,
-            on("budget_mthb"),
-            classes="decentra-budget-slider",
-        )
-        error = field_error("budget_mthb")
-        solara.InputText(
-            t("budget_typed", lang),
-            value=f"{budget:,.0f}",
-            on_value=on("budget_mthb"),
-            error=error or False,
-            message=error or (t("budget_hint", lang) if c.scenario != CUSTOM else None),
-            classes=["decentra-budget-input"],
-        )
-    else:
-        solara.Text(t("budget_none", lang), classes=["decentra-muted"])
-
-    if c.scenario == CUSTOM:
-        CustomPolicy(c, lang, on, on_many)
-
-    with solara.Row(classes=["mt-2"]):
-        solara.Switch(
-            label=t("side_by_side", lang),
-            value=c.compare is not None,
-            on_value=on_many(lambda v: {"compare": _second_default(c) if v else None}),
-            classes=["decentra-side-by-side"],
-        )
-    if c.compare is not None:
-        Choice(
-            t("second_scenario", lang),
-            c.compare,
-            options,
-            on("compare"),
-            classes="decentra-second",
-        )
-
+    # The common controls keep their place whatever the scenario (a control that moves in the
+    # tree is rebuilt, and a click on it in that instant would be lost); only the custom
+    # policy's own controls come and go, below them.
+    CommitSlider(
+        t("budget_total", lang),
+        min(budget, SLIDER_BUDGET_MAX),
+        0,
+        SLIDER_BUDGET_MAX,
+        1000,
+        on("budget_mthb"),
+        classes="decentra-budget-slider",
+        disabled=not has_budget,
+    )
+    error = field_error("budget_mthb")
+    hint = t("budget_hint", lang) if c.scenario != CUSTOM else None
+    solara.InputText(
+        t("budget_typed", lang),
+        value=f"{budget:,.0f}",
+        on_value=on("budget_mthb"),
+        error=error or False,
+        message=error or (hint if has_budget else t("budget_none", lang)),
+        disabled=not has_budget,
+        classes=["decentra-budget-input"],
+    )
+    solara.Switch(
+        label=t("side_by_side", lang),
+        value=c.compare is not None,
+        on_value=on_many(lambda v: {"compare": _second_default(c) if v else None}),
+        classes=["decentra-side-by-side"],
+    )
+    Choice(
+        t("second_scenario", lang),
+        c.compare,
+        options,
+        on("compare"),
+        classes="decentra-second",
+        disabled=c.compare is None,
+    )
     error = field_error("seed")
     solara.InputText(
         t("seed_input", lang),
@@ -227,6 +224,8 @@ def ScenarioControls(
         message=error,
         classes=["decentra-seed"],
     )
+    if c.scenario == CUSTOM:
+        CustomPolicy(c, lang, on, on_many)
     ModelParameters(c, lang, on_many)
 
 

@@ -193,8 +193,9 @@ def Dashboard():
     views.on_select = lambda index: province.set(int(index))
 
     def redraw() -> None:
-        views.refresh(session)
+        # Buttons first: after a reset, Step must be enabled before the new year shows.
         finished.set(session.run.finished)
+        views.refresh(session)
 
     def step() -> None:
         started = time.perf_counter()

@@ -102,7 +102,7 @@ def lines_html(snap: Snapshot, key: str, lang: str) -> str:
             )
         chart = line_chart(t(label_key, lang), snap.first_year, snap.last_year, lines)
         charts.append(f'<div class="decentra-chart">{chart}</div>')
-    return f'<div class="decentra-lines">{"".join(charts)}</div>'
+    return f'<div class="decentra-lines" data-year="{snap.year}">{"".join(charts)}</div>'
 
 
 # ------------------------------------------------------------------------------ maps
