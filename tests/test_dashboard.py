@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from decentra.cli import main
+from model import EquilibriumError
 from model.policies import BUDGET_MAX_MTHB
 from scenarios import baseline as baseline_scenario
 from viz import maps
@@ -119,6 +120,23 @@ def test_run_stops_at_the_last_year_with_a_message():
     assert not session.step() and session.message.key == "run_ended"
     session.reset()
     assert session.run.year == 2019 and session.message is None
+
+
+def test_a_failing_year_stops_the_run_with_a_message_not_a_crash(monkeypatch):
+    session = Session(Controls(scenario="local_finance"))
+    session.step()
+
+    def fail() -> None:
+        raise EquilibriumError("trade equilibrium did not converge")
+
+    monkeypatch.setattr(session.run.tracks["a"].model, "step", fail)
+    assert not session.step()
+    assert session.message.key == "step_failed" and session.message.kind == "error"
+    assert session.message.fields == {"year": 2021, "detail": "trade equilibrium did not converge"}
+    assert session.run.finished and not session.step()  # Step stays off until Reset
+    assert session.message.key == "step_failed"
+    session.reset()  # Reset gives a working run again
+    assert session.step() and session.run.year == 2020
 
 
 def test_national_rows_match_the_model_table():
@@ -230,3 +248,5 @@ def test_app_refuses_a_bad_language_and_a_taken_port(capsys):
     assert len(err) == 1 and "cannot listen on 127.0.0.1" in err[0]
     assert main(["app", "--port", "70000"]) == 2
     assert "allowed: 1–65535" in capsys.readouterr().err
+    assert main(["app", "--host", "no-such-host.invalid"]) == 2
+    assert "not an address of this machine" in capsys.readouterr().err

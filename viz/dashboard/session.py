@@ -77,6 +77,7 @@ class LiveRun:
         geo = load_thailand()
         main = built.main
         self.last_year = main.last_year
+        self.failed = False  # a model raised: the tracks may stand at different years
         self._lock = threading.Lock()
         base = baseline_of(main)
         self.tracks: dict[str, Track] = {"baseline": Track(base, base.build_model(geography=geo))}
@@ -107,7 +108,8 @@ class LiveRun:
 
     @property
     def finished(self) -> bool:
-        return self.year >= self.last_year
+        """No more years: the last one is reached, or a model failed (Reset starts again)."""
+        return self.failed or self.year >= self.last_year
 
     def step(self) -> None:
         """Simulate one more year in every model (the lock keeps play and Step apart)."""
@@ -115,8 +117,12 @@ class LiveRun:
             if self.finished:
                 return
             distinct = self._distinct()
-            for track in distinct:
-                track.model.step()
+            try:
+                for track in distinct:
+                    track.model.step()
+            except Exception:
+                self.failed = True  # the models no longer stand at one year
+                raise
             for track in distinct:
                 track.record()
 
@@ -182,6 +188,8 @@ class Session:
     def step(self) -> bool:
         """One year; a failing model stops the run with a message instead of crashing the page."""
         run = self.run
+        if run.failed:
+            return False  # the failure's message stays until Reset
         if run.finished:
             self.message = Message("run_ended", {"year": run.year})
             return False
