@@ -36,7 +36,9 @@ from .texts import scenario_label, target_label
 log = logging.getLogger("decentra.app")
 
 
-def guarded(session: Session, action: Callable[..., Any], after: Callable[[], None]):
+def guarded(
+    session: Session, action: Callable[..., Any], after: Callable[[], None]
+) -> Callable[..., None]:
     """Run a control's action; an unexpected error becomes a message, never a dead page."""
 
     def handler(*args: Any) -> None:
@@ -61,6 +63,7 @@ def Choice(
     on_value: Callable[[Any], None],
     classes: str = "",
     disabled: bool = False,
+    clearable: bool = False,
 ):
     """A select whose items show translated text but carry stable values."""
     items = [{"text": text, "value": v} for v, text in options]
@@ -72,6 +75,7 @@ def Choice(
         dense=True,
         hide_details=True,
         disabled=disabled,
+        clearable=clearable,
         class_=f"mb-3 {classes}".strip(),
         menu_props={"contentClass": f"{classes}-menu".strip("-")} if classes else {},
     )
@@ -121,6 +125,7 @@ def CommitRange(
     on_commit: Callable[[list[int]], None],
     classes: str = "",
 ):
+    """A first-and-last-year slider, applied on release like `CommitSlider`."""
     local, set_local = solara.use_state(list(value))
     solara.use_effect(lambda: set_local(list(value)), [value])
     slider = rv.RangeSlider(

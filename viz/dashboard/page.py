@@ -153,6 +153,7 @@ def ProvincePicker(session: Session, province: solara.Reactive[int], lang: str):
                 [(i, names[i]) for i in order],
                 lambda i: province.set(-1 if i is None else int(i)),
                 classes="decentra-province-select",
+                clearable=True,
             )
         if province.value < 0:
             solara.Text(t("province_hint", lang), classes=["decentra-muted"])
