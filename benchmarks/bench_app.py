@@ -98,6 +98,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def browser_cpu() -> dict[int, float]:
+    """CPU seconds used so far by each Chromium process this benchmark started."""
+    used = {}
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "chrom" in child.name().lower():
+                used[child.pid] = sum(child.cpu_times()[:2])
+        except psutil.NoSuchProcess:
+            pass
+    return used
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -219,6 +231,7 @@ async def run(args: argparse.Namespace) -> dict:
             memory["tabs_open_mb"] = process.memory_info().rss / 2**20
             timings.write_text("")  # keep only the timed phase
             cpu_before = sum(process.cpu_times()[:2])
+            browser_before = browser_cpu()
             started = time.monotonic()
             trace = [{"t_s": 0, "rss_mb": round(memory["tabs_open_mb"], 1)}]
             while not all(t.done() for t in tasks):
@@ -235,6 +248,9 @@ async def run(args: argparse.Namespace) -> dict:
             duration = time.monotonic() - started
             memory["end_mb"] = process.memory_info().rss / 2**20
             server_cpu_s = sum(process.cpu_times()[:2]) - cpu_before
+            browsers_cpu_s = sum(
+                cpu - browser_before.get(pid, 0.0) for pid, cpu in browser_cpu().items()
+            )
             await browser.close()
         server_side: dict[str, list[float]] = {}
         for line in timings.read_text().splitlines():
@@ -257,6 +273,7 @@ async def run(args: argparse.Namespace) -> dict:
             "server_model_step": summary(server_side.get("model_step", [])),
             "server_step_and_redraw": summary(server_side.get("step_and_redraw", [])),
             "server_cpu_ms_per_step": round(1e3 * server_cpu_s / max(len(samples), 1), 1),
+            "browsers_cpu_ms_per_step": round(1e3 * browsers_cpu_s / max(len(samples), 1), 1),
             "memory_mb": {k: round(v, 1) for k, v in memory.items()},
             "memory_growth_while_stepping_mb": round(memory["end_mb"] - memory["tabs_open_mb"], 1),
             "memory_trace": trace,
@@ -294,7 +311,8 @@ def main() -> None:
     print(
         f"server step + redraw: median {s.get('median_ms')} ms, p95 {s.get('p95_ms')} ms, "
         f"worst {s.get('max_ms')} ms; model step alone: median {step.get('median_ms')} ms; "
-        f"server CPU {result['server_cpu_ms_per_step']} ms per step"
+        f"server CPU {result['server_cpu_ms_per_step']} ms per step "
+        f"(the browsers: {result['browsers_cpu_ms_per_step']} ms)"
     )
     print(
         f"steps whose year never showed (30 s): {len(result['lost_steps'])}; Step clicks sent "
