@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run app test lint bench bench-app install clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12 not found (tried python3.12 and pyenv); install it or set PYTHON=/path/to/python3.12" >&2; exit 2; }
@@ -27,6 +27,9 @@ run: $(STAMP)
 	$(BIN)/decentra report $(REPORT) --lang en --excel
 	$(BIN)/decentra report $(REPORT) --lang th --excel
 
+app: $(STAMP)  # the live dashboard on http://127.0.0.1:8765 (APP_LANG=th for Thai)
+	$(BIN)/decentra app --lang $(or $(APP_LANG),en)
+
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
@@ -35,6 +38,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
+
+bench-app: $(STAMP)  # 10 browser sessions stepping for 2 minutes (needs Debian's chromium)
+	$(BIN)/python benchmarks/bench_app.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

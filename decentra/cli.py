@@ -390,6 +390,26 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    """Serve the live dashboard; viz and Solara are imported only here."""
+    if args.lang not in ("en", "th"):
+        raise CliError(f"--lang {args.lang!r}: allowed: en, th")
+    from viz.dashboard.server import ServeError, check_port, serve
+
+    try:
+        check_port(args.host, args.port)
+    except ServeError as exc:
+        raise CliError(str(exc)) from None
+    print(f"decentra dashboard: http://{args.host}:{args.port}/  (Ctrl+C stops it)", flush=True)
+    try:
+        serve(args.host, args.port, args.lang)
+    except ServeError as exc:
+        raise CliError(str(exc)) from None
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="decentra",
@@ -604,6 +624,27 @@ def build_parser() -> argparse.ArgumentParser:
     dis.add_argument("--scenario", help="only the runs of this scenario (several scenarios)")
     dis.add_argument("--quiet", action="store_true", help="print only the written table")
     dis.set_defaults(func=cmd_discover)
+
+    app = sub.add_parser(
+        "app",
+        help="serve the live dashboard (workshop use; offline, one browser tab = one model)",
+        description=(
+            "Serve the live dashboard in the browser: pick a scenario, set the budget, step or "
+            "play year by year and watch the map of Thailand and the growth and inequality "
+            "lines. Every browser tab gets its own model. Works without a network; listens on "
+            "127.0.0.1 only unless --host says otherwise."
+        ),
+    )
+    app.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    app.add_argument(
+        "--host", default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0 for the "
+        "room's network)",
+    )  # fmt: skip
+    app.add_argument(
+        "--lang", default="en", metavar="{th,en}", help="starting language (default en)"
+    )
+    app.set_defaults(func=cmd_app)
     return parser
 
 

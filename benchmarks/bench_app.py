@@ -1,0 +1,331 @@
+"""Load check of the live dashboard: N browser sessions stepping at once for T seconds.
+
+Usage (from the repository root; needs Debian's chromium, see README "Live dashboard")::
+
+    .venv/bin/python benchmarks/bench_app.py                  # 10 sessions, 120 s
+    .venv/bin/python benchmarks/bench_app.py --sessions 3 --seconds 20
+
+It starts `decentra app` on a free port, opens N tabs (each its own Solara session and model)
+in one headless Chromium, picks a scenario with policies in each (so every year steps two
+models: the scenario and its baseline) and then, in every tab at once, presses "Step one year"
+and waits until the year, the map and the national charts show the new year and the browser
+has painted: that is one latency sample. A tab that reaches 2050 resets (not timed) and goes on.
+
+Reported: the median, 95th percentile and worst latency seen by the browsers; the same split on
+the server (model step; step plus redraw of the widgets, from DECENTRA_APP_TIMINGS); and the
+server's resident memory when idle, once the tabs are open, and every 10 s until the end.
+The browsers run on the same machine as the server, so they compete with it for the cores:
+the numbers are an upper bound for a room where participants use their own laptops.
+Results are printed and written to results/bench_app/<time>.json. Target: median ≤ 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psutil
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import async_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_MEDIAN_MS = 100.0
+SCENARIOS = ("Local finance", "Trade corridors", "Balanced mix", "Precision poverty")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: One step, timed in the page: click, then wait until year badge, map and charts show the new
+#: year, then one animation frame (the paint).
+STEP_JS = """() => new Promise((resolve, reject) => {
+  const button = document.querySelector('.decentra-step');
+  if (button.disabled) { reject(new Error('Step is disabled')); return; }
+  const shown = () => parseInt(
+    document.querySelector('.decentra-year').textContent.match(/\\d{4}/)[0]);
+  const next = String(shown() + 1);
+  const done = () => {
+    const map = document.querySelector('.decentra-panel-a .dmap');
+    const lines = document.querySelector('.decentra-lines-a .decentra-lines');
+    return String(shown()) === next && map && map.dataset.year === next
+      && lines && lines.dataset.year === next;
+  };
+  let finished = false;
+  const finish = () => {
+    if (finished || !done()) return;
+    finished = true;
+    observer.disconnect();
+    requestAnimationFrame(() => resolve(performance.now() - started));
+  };
+  // Mutations anywhere in the page (a re-rendered container must not hide the new year),
+  // and a slow poll as a safety net.
+  const observer = new MutationObserver(finish);
+  observer.observe(document.body,
+                   {subtree: true, childList: true, attributes: true, characterData: true});
+  const poll = setInterval(() => { finish(); if (finished) clearInterval(poll); }, 250);
+  setTimeout(() => {
+    if (!finished) {
+      finished = true; observer.disconnect(); clearInterval(poll);
+      reject(new Error('no new year after 30 s (page shows ' + shown() + ')'));
+    }
+  }, 30000);
+  const started = performance.now();
+  button.click();
+})"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def browser_cpu() -> dict[int, float]:
+    """CPU seconds used so far by each Chromium process this benchmark started."""
+    used = {}
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "chrom" in child.name().lower():
+                used[child.pid] = sum(child.cpu_times()[:2])
+        except psutil.NoSuchProcess:
+            pass
+    return used
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"n": 0}
+    return {
+        "n": len(values),
+        "median_ms": round(statistics.median(values), 1),
+        "p95_ms": round(percentile(values, 0.95), 1),
+        "max_ms": round(max(values), 1),
+    }
+
+
+class Clock:
+    """When every tab is ready the stepping starts, and it stops at the same time for all."""
+
+    def __init__(self, tabs: int, seconds: float) -> None:
+        self.tabs, self.seconds = tabs, seconds
+        self.opened = 0
+        self.all_open = asyncio.Event()
+        self.stop_at = float("inf")
+
+    def tab_ready(self) -> None:
+        self.opened += 1
+        if self.opened == self.tabs:
+            self.stop_at = time.monotonic() + self.seconds
+            self.all_open.set()
+
+
+async def tab(
+    browser,
+    url: str,
+    scenario: str,
+    clock: Clock,
+    samples: list[float],
+    lost: list[str],
+    notes: list[str],
+) -> int:
+    """One browser tab: pick a scenario, then step (resetting at 2050) until the clock stops."""
+    context = await browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = await context.new_page()
+    page.on(
+        "console",
+        lambda m: (
+            notes.append(f"{scenario}: {m.type}: {m.text[:160]}")
+            if m.type in ("error", "warning") and "module.exports" not in m.text
+            else None
+        ),
+    )
+    await page.goto(url)
+    await page.wait_for_selector(".decentra-year", timeout=60_000)
+    await page.click(".decentra-scenario .v-select__slot")
+    await page.click(f".decentra-scenario-menu .v-list-item:has-text('{scenario}')")
+    await page.wait_for_selector(f".decentra-header-a .decentra-panel-title:has-text('{scenario}')")
+    await page.wait_for_selector(".decentra-scenario-menu", state="hidden")
+    clock.tab_ready()
+    await clock.all_open.wait()
+    resets = steps = 0
+    while time.monotonic() < clock.stop_at:
+        year = int((await page.get_attribute(".decentra-panel-a .dmap", "data-year")) or 0)
+        if year >= 2050:
+            await page.click(".decentra-reset")
+            await page.wait_for_selector(".decentra-panel-a .dmap[data-year='2019']")
+            resets += 1
+            steps = 0
+            continue
+        await page.wait_for_selector(".decentra-step:not([disabled])")
+        try:
+            samples.append(await page.evaluate(STEP_JS))
+            steps += 1
+        except PlaywrightError as err:  # a year that never showed: count it, say it, go on
+            after = f"reset {resets}" if resets else "start"
+            lost.append(
+                f"{scenario} at {year} ({steps} steps after {after}): {str(err).splitlines()[0]}"
+            )
+    await context.close()
+    return resets
+
+
+async def run(args: argparse.Namespace) -> dict:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        sys.exit("bench_app: Debian's chromium is not installed (apt-get install -y chromium)")
+    port = free_port()
+    timings = Path(tempfile.mkdtemp()) / "timings.jsonl"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "decentra.cli", "app", "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, "DECENTRA_APP_TIMINGS": str(timings)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(url, timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        process = psutil.Process(server.pid)
+        memory = {"idle_mb": process.memory_info().rss / 2**20}
+        samples: list[float] = []
+        lost: list[str] = []
+        notes: list[str] = []
+        clock = Clock(args.sessions, args.seconds)
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            tasks = [
+                asyncio.create_task(
+                    tab(browser, url, SCENARIOS[k % len(SCENARIOS)], clock, samples, lost, notes)
+                )
+                for k in range(args.sessions)
+            ]
+            await clock.all_open.wait()
+            memory["tabs_open_mb"] = process.memory_info().rss / 2**20
+            timings.write_text("")  # keep only the timed phase
+            cpu_before = sum(process.cpu_times()[:2])
+            browser_before = browser_cpu()
+            started = time.monotonic()
+            trace = [{"t_s": 0, "rss_mb": round(memory["tabs_open_mb"], 1)}]
+            while not all(t.done() for t in tasks):
+                await asyncio.sleep(0.5)
+                elapsed = time.monotonic() - started
+                if elapsed - trace[-1]["t_s"] >= 10:
+                    trace.append(
+                        {
+                            "t_s": round(elapsed),
+                            "rss_mb": round(process.memory_info().rss / 2**20, 1),
+                        }
+                    )
+            resets = [t.result() for t in tasks]
+            duration = time.monotonic() - started
+            memory["end_mb"] = process.memory_info().rss / 2**20
+            server_cpu_s = sum(process.cpu_times()[:2]) - cpu_before
+            browsers_cpu_s = sum(
+                cpu - browser_before.get(pid, 0.0) for pid, cpu in browser_cpu().items()
+            )
+            await browser.close()
+        server_side: dict[str, list[float]] = {}
+        for line in timings.read_text().splitlines():
+            record = json.loads(line)
+            server_side.setdefault(record["kind"], []).append(record["ms"])
+        return {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+            "sessions": args.sessions,
+            "seconds": round(duration, 1),
+            "steps": len(samples),
+            "clicks_sent": len(samples) + len(lost),
+            "clicks_seen_by_server": len(server_side.get("step_and_redraw", [])),
+            "steps_per_s": round(len(samples) / duration, 1),
+            "resets": sum(resets),
+            "lost_steps": lost,
+            "browser_console": notes[:50],
+            "browser_latency": summary(samples),
+            "server_model_step": summary(server_side.get("model_step", [])),
+            "server_step_and_redraw": summary(server_side.get("step_and_redraw", [])),
+            "server_cpu_ms_per_step": round(1e3 * server_cpu_s / max(len(samples), 1), 1),
+            "browsers_cpu_ms_per_step": round(1e3 * browsers_cpu_s / max(len(samples), 1), 1),
+            "memory_mb": {k: round(v, 1) for k, v in memory.items()},
+            "memory_growth_while_stepping_mb": round(memory["end_mb"] - memory["tabs_open_mb"], 1),
+            "memory_trace": trace,
+            "target_median_ms": TARGET_MEDIAN_MS,
+        }
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=10, help="browser tabs (default 10)")
+    parser.add_argument("--seconds", type=float, default=120.0, help="stepping time (default 120)")
+    args = parser.parse_args()
+    result = asyncio.run(run(args))
+    out = ROOT / "results" / "bench_app"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
+    path.write_text(json.dumps(result, indent=2))
+    b, s, m = result["browser_latency"], result["server_step_and_redraw"], result["memory_mb"]
+    step = result["server_model_step"]
+    print(
+        f"{result['sessions']} sessions x {result['seconds']} s: {result['steps']} steps "
+        f"({result['steps_per_s']}/s), {result['resets']} resets, "
+        f"load average {result['load_average_at_end']}"
+    )
+    print(
+        f"browser (click -> year, map, charts painted): median {b['median_ms']} ms, "
+        f"p95 {b['p95_ms']} ms, worst {b['max_ms']} ms (target median <= {TARGET_MEDIAN_MS:.0f})"
+    )
+    print(
+        f"server step + redraw: median {s.get('median_ms')} ms, p95 {s.get('p95_ms')} ms, "
+        f"worst {s.get('max_ms')} ms; model step alone: median {step.get('median_ms')} ms; "
+        f"server CPU {result['server_cpu_ms_per_step']} ms per step "
+        f"(the browsers: {result['browsers_cpu_ms_per_step']} ms)"
+    )
+    print(
+        f"steps whose year never showed (30 s): {len(result['lost_steps'])}; Step clicks sent "
+        f"{result['clicks_sent']}, handled by the server {result['clicks_seen_by_server']}"
+    )
+    for line in result["lost_steps"][:5] + result["browser_console"][:10]:
+        print("   ", line)
+    print(
+        f"server memory: idle {m['idle_mb']} MB, tabs open {m['tabs_open_mb']} MB, end "
+        f"{m['end_mb']} MB (growth while stepping {result['memory_growth_while_stepping_mb']} MB)"
+    )
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Serve the dashboard with Solara's server, offline and on the loopback interface by default.
+
+Solara reads its settings from the environment when it is imported, so `serve` sets them first:
+production mode (no check against solara.dev), no telemetry (it would call mixpanel.com),
+browser assets from the locally installed `solara-assets` through Solara's own proxy, and a
+CDN address on the loopback interface so that a missing asset fails here, visibly, instead of
+being fetched from the internet.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import warnings
+
+from ..labels import check_lang
+
+APP = "viz.app"
+OFFLINE_CDN = "http://127.0.0.1:9/no-cdn-offline/"  # discard port: refused at once
+
+
+class ServeError(Exception):
+    """The server cannot start (port taken, bad host): one readable line for the CLI."""
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail early, in words, if the address cannot be bound."""
+    if not 1 <= port <= 65535:
+        raise ServeError(f"--port {port}: allowed: 1–65535")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as err:
+        raise ServeError(f"--host {host!r}: not an address of this machine ({err})") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # As uvicorn does: connections of a previous run in TIME_WAIT do not block the port.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as err:
+            raise ServeError(
+                f"cannot listen on {host}:{port} ({err.strerror}); "
+                "is the dashboard already running? choose another --port"
+            ) from None
+
+
+def offline_environment(lang: str) -> dict[str, str]:
+    """The environment Solara needs for an offline workshop (see the module docstring)."""
+    return {
+        "SOLARA_APP": APP,
+        "SOLARA_MODE": "production",
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        "SOLARA_ASSETS_PROXY": "True",
+        "SOLARA_ASSETS_CDN": OFFLINE_CDN,
+        "SOLARA_THEME_SHOW_BANNER": "False",
+        "SOLARA_THEME_TITLE": "decentra",
+        "SOLARA_CHECK_HOOKS": "off",
+        "DECENTRA_APP_LANG": check_lang(lang),
+    }
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, lang: str = "en") -> None:
+    """Run the dashboard until interrupted (blocks). Binds to `host` only."""
+    check_port(host, port)
+    os.environ.update(offline_environment(lang))
+    # Solara warns on every page load served over plain http to a host other than "localhost"
+    # (about iframe cookies); the dashboard is not embedded, so the warning is only noise.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none", category=UserWarning)
+    import uvicorn  # imported after the environment is set: Solara reads it on import
+
+    uvicorn.run(
+        "solara.server.starlette:app",
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        ws_max_size=64 * 2**20,
+        # Compressing every frame cost ~15% of the server's CPU under load; the browser is
+        # on this machine or the room's network, where a few kB a year need no compression.
+        ws_per_message_deflate=False,
+    )
