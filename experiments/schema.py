@@ -40,7 +40,6 @@ import importlib
 import json
 import math
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -53,7 +52,7 @@ from model.parameters import ParameterError, Parameters
 from model.policies import BUDGET_MAX_MTHB, LEVERS, LeverError, get_lever
 from model.targets import TargetError, parse_target
 from scenarios import Scenario, ScenarioError, baseline, load_scenario, parse_scenario
-from scenarios.loader import SCENARIO_DIR
+from scenarios.loader import SCENARIO_DIR, read_toml
 from scenarios.schema import MAX_YEARS, Field
 
 EXPERIMENT_DIR = Path(__file__).resolve().parent
@@ -986,26 +985,7 @@ def _check_names(
 def load_experiment(path: Path | str) -> Experiment:
     """Read and validate one experiment file; raises `ExperimentError` naming file, line, field."""
     path = Path(path)
-    if path.suffix != ".toml":
-        raise ExperimentError(path, None, "", "an experiment file must be a .toml file")
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise ExperimentError(path, None, "", f"cannot read the file ({err.strerror})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ExperimentError(path, None, "", "the file is not UTF-8 text") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        message = str(err)
-        m = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        line = int(m.group(1)) if m else None
-        detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
-        if m:
-            detail += f" (column {m.group(2)})"
-        raise ExperimentError(path, line, "", f"not valid TOML: {detail}") from None
+    data, text = read_toml(path, ExperimentError, "an experiment file")
     try:
         return parse_experiment(data, path=path, text=text)
     except (LeverError, TargetError) as err:  # a safety net: should be caught above

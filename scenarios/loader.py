@@ -375,21 +375,23 @@ def parse_scenario(
     )
 
 
-def load_scenario(path: Path | str, geography: Geography | None = None) -> Scenario:
-    """Read and validate one scenario file; raises `ScenarioError` naming file, line and field."""
-    path = Path(path)
+def read_toml(path: Path, error: type[ValueError], what: str) -> tuple[dict[str, Any], str]:
+    """The parsed TOML and its text; `error(path, line, field, message)` names what is wrong.
+
+    Shared by scenario and experiment files, so both report the same way (TOML's line).
+    """
     if path.suffix != ".toml":
-        raise ScenarioError(path, None, "", "a scenario file must be a .toml file")
+        raise error(path, None, "", f"{what} must be a .toml file")
     try:
         raw = path.read_bytes()
     except OSError as err:
-        raise ScenarioError(path, None, "", f"cannot read the file ({err.strerror})") from None
+        raise error(path, None, "", f"cannot read the file ({err.strerror})") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ScenarioError(path, None, "", "the file is not UTF-8 text") from None
+        raise error(path, None, "", "the file is not UTF-8 text") from None
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as err:
         message = str(err)
         m = re.search(r"\(at line (\d+), column (\d+)\)", message)
@@ -397,7 +399,13 @@ def load_scenario(path: Path | str, geography: Geography | None = None) -> Scena
         detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
         if m:
             detail += f" (column {m.group(2)})"
-        raise ScenarioError(path, line, "", f"not valid TOML: {detail}") from None
+        raise error(path, line, "", f"not valid TOML: {detail}") from None
+
+
+def load_scenario(path: Path | str, geography: Geography | None = None) -> Scenario:
+    """Read and validate one scenario file; raises `ScenarioError` naming file, line and field."""
+    data, text = read_toml(Path(path), ScenarioError, "a scenario file")
+    path = Path(path)
     return parse_scenario(data, path=path, text=text, geography=geography)
 
 
