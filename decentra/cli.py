@@ -172,20 +172,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
     )
     attribution = None
     if args.attribute:
-        from experiments.attribute import attribute
+        from experiments.attribute import attribute_all
 
+        chosen = [s for s in scenarios if s.key != "baseline"]
         parts = [
-            attribute(
-                s,
+            a.table
+            for a in attribute_all(
+                chosen,
                 args.attribute,
                 workers=workers,
                 master_seed=args.seed,
                 years=args.years,
                 metrics=[m for m, *_ in COMPARE_COLUMNS],
                 quiet=args.quiet,
-            ).table
-            for s in scenarios
-            if s.key != "baseline"
+            )
         ]
         attribution = pd.concat(parts, ignore_index=True) if parts else None
     run_id = args.run_id or f"compare-{_stamp()}"

@@ -80,36 +80,62 @@ def attribute(
     quiet: bool = True,
 ) -> Attribution:
     """Shapley attribution of the scenario's effects (vs the baseline) to the four channels."""
+    return attribute_all(
+        [scenario],
+        replications,
+        workers=workers,
+        master_seed=master_seed,
+        years=years,
+        metrics=metrics,
+        quiet=quiet,
+    )[0]
+
+
+def attribute_all(
+    scenarios: Sequence[Scenario],
+    replications: int = 10,
+    *,
+    workers: int = 1,
+    master_seed: int | None = None,
+    years: int | None = None,
+    metrics: Sequence[str] | None = None,
+    quiet: bool = True,
+) -> list[Attribution]:
+    """`attribute` for several scenarios; the 16 baseline worlds of a seed and horizon are run
+    once and shared, not once per scenario."""
     from scenarios import baseline
 
     if replications < 1:
         raise ValueError(f"replications must be ≥ 1, got {replications}")
-    horizon = years if years is not None else scenario.years
-    base = baseline(horizon)
-    seeds = replication_seeds(
-        master_seed if master_seed is not None else scenario.seed, replications
-    )
-    jobs = []
-    for r in range(replications):
-        for coalition in COALITIONS:
-            tag = ",".join(sorted(coalition)) or "none"
-            for s, role in ((base, "baseline"), (scenario, "scenario")):
-                jobs.append(
-                    {
-                        "scenario": s,
-                        "replication": r,
-                        "seed": seeds[r],
-                        "years": horizon,
-                        "overrides": _switches(coalition),
-                        "with_panel": False,
-                        "tag": f"{role}|{tag}",
-                    }
-                )
+    plans = []  # (scenario, baseline tag, scenario tag, seeds)
+    jobs: dict[tuple[str, int], dict[str, Any]] = {}
+    for scenario in scenarios:
+        horizon = years if years is not None else scenario.years
+        master = master_seed if master_seed is not None else scenario.seed
+        seeds = replication_seeds(master, replications)
+        base_tag, own_tag = f"baseline@{master}/{horizon}", f"scenario:{scenario.key}"
+        plans.append((scenario, base_tag, own_tag, seeds))
+        for r in range(replications):
+            for coalition in COALITIONS:
+                for runner, tag in ((baseline(horizon), base_tag), (scenario, own_tag)):
+                    key = f"{tag}|{_coalition_tag(coalition)}"
+                    jobs.setdefault(
+                        (key, r),
+                        {
+                            "scenario": runner,
+                            "replication": r,
+                            "seed": seeds[r],
+                            "years": horizon,
+                            "overrides": _switches(coalition),
+                            "with_panel": False,
+                            "tag": key,
+                        },
+                    )
     bar = progress_bar(len(jobs), "attribute", quiet)
     tables: dict[tuple[str, int], pd.DataFrame] = {}
     failures: list[dict[str, Any]] = []
     try:
-        for out in execute(jobs, workers, bar.update if bar else None):
+        for out in execute(list(jobs.values()), workers, bar.update if bar else None):
             if out.error:
                 failures.append(
                     {"run": out.key, "replication": out.replication, "error": out.error}
@@ -119,16 +145,35 @@ def attribute(
     finally:
         if bar:
             bar.close()
-
     chosen = list(metrics or metric_names())
+    return [
+        _summarise(scenario, base_tag, own_tag, seeds, tables, failures, chosen)
+        for scenario, base_tag, own_tag, seeds in plans
+    ]
+
+
+def _coalition_tag(coalition: frozenset[str]) -> str:
+    return ",".join(sorted(coalition)) or "none"
+
+
+def _summarise(
+    scenario: Scenario,
+    base_tag: str,
+    own_tag: str,
+    seeds: list[int],
+    tables: dict[tuple[str, int], pd.DataFrame],
+    failures: list[dict[str, Any]],
+    chosen: list[str],
+) -> Attribution:
+    """Shapley values per replication, then their means and intervals."""
     rows = []
     per_rep: dict[str, list[dict[str, float]]] = {m: [] for m in chosen}
-    for r in range(replications):
+    for r in range(len(seeds)):
         value: dict[str, dict[frozenset[str], float]] = {m: {} for m in chosen}
         complete = True
         for coalition in COALITIONS:
-            tag = ",".join(sorted(coalition)) or "none"
-            s_key, b_key = (f"scenario|{tag}", r), (f"baseline|{tag}", r)
+            tag = _coalition_tag(coalition)
+            s_key, b_key = (f"{own_tag}|{tag}", r), (f"{base_tag}|{tag}", r)
             if s_key not in tables or b_key not in tables:
                 complete = False
                 break
@@ -160,7 +205,8 @@ def attribute(
                     "replications": len(values),
                 }
             )
-    return Attribution(pd.DataFrame(summary), pd.DataFrame(rows), scenario, seeds, failures)
+    own = [f for f in failures if f["run"].startswith((f"{own_tag}|", f"{base_tag}|"))]
+    return Attribution(pd.DataFrame(summary), pd.DataFrame(rows), scenario, seeds, own)
 
 
 def write_attribution(
