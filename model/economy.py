@@ -279,7 +279,12 @@ class Economy:
 
     # ------------------------------------------------------------------ derived quantities
     def refresh_derived(self) -> None:
-        """Recompute matrices that depend on parameters or transport policy (call after changes)."""
+        """Recompute matrices that depend on parameters or policy (call after changes)."""
+        self.refresh_distances()
+        self.refresh_knowledge_weights()
+
+    def refresh_distances(self) -> None:
+        """Effective distances, φ and moving costs (after parameters or transport corridors)."""
         p, geo = self.params, self.geo
 
         def make() -> tuple[np.ndarray, ...]:
@@ -300,7 +305,6 @@ class Economy:
             )  # fmt: skip
             derived = _cached(key, make)
         self.effective_distance_km, self.phi, self.moving_costs, self.moving_kernel = derived
-        self.refresh_knowledge_weights()
 
     def refresh_knowledge_weights(self) -> None:
         """w_ij of §6, with links built by policy (area_research) weighted up."""

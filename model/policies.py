@@ -216,7 +216,7 @@ def _transport_corridor(eco: Economy, _spend: np.ndarray, c: Mapping[str, float]
     keep = (1.0 - eco.transport_reduction[a, b]) * (1.0 - new) / (1.0 - old)
     eco.transport_reduction[a, b] = 1.0 - keep
     eco.transport_reduction[b, a] = 1.0 - keep
-    eco.refresh_derived()
+    eco.refresh_distances()  # knowledge weights use geographic, not effective, distance
 
 
 def _special_economic_zone(eco: Economy, spend: np.ndarray, c: Mapping[str, float], _pol):
