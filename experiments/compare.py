@@ -111,11 +111,17 @@ def execute(
             yield out
 
 
-def pool_context() -> multiprocessing.context.BaseContext:
-    """forkserver: fork() from a process with threads (BLAS, tqdm) can deadlock; the server
-    preloads the model once, so workers start fast."""
+def pool_context(preload: str = "experiments.compare") -> multiprocessing.context.BaseContext:
+    """The start method of every process pool here: forkserver where there is one, else spawn.
+
+    fork() from a process that already runs threads (BLAS, pyarrow, tqdm) can deadlock; the
+    forkserver preloads `preload` once, so workers start fast. Chosen explicitly, so whatever
+    another library set globally (mesa.batch_run forces spawn) does not apply.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["experiments.compare"])
+    ctx.set_forkserver_preload([preload])
     return ctx
 
 

@@ -22,7 +22,6 @@ import importlib
 import json
 import logging
 import math
-import multiprocessing
 import os
 import shutil
 import socket
@@ -43,6 +42,7 @@ import pandas as pd
 from model import metrics
 from scenarios import Scenario
 
+from .compare import pool_context
 from .design import DesignMatrix, make_design
 from .schema import Experiment, Variable, apply_policy_values, load_experiment, model_overrides
 from .storage import _atomic_write, _package_version, now_iso, provenance, write_json
@@ -282,23 +282,13 @@ class _Engine:
         pass
 
 
-def _start_method() -> str:
-    """Forkserver where there is one (workers fork from a clean single-threaded server that has
-    preloaded this module: quick, and safe although this process already runs pyarrow's and
-    BLAS's threads), else spawn. Chosen explicitly, so that whatever another library set
-    globally (mesa.batch_run forces spawn) does not apply."""
-    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-
-
 class _PoolEngine(_Engine):
     name = "pool"
 
     def __init__(self, workers: int) -> None:
         self.slots = workers
-        self.method = _start_method()
-        context = multiprocessing.get_context(self.method)
-        if self.method == "forkserver":
-            context.set_forkserver_preload(["experiments.sweep"])
+        context = pool_context("experiments.sweep")
+        self.method = context.get_start_method()
         self.pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_limit_threads)
         self.pool.submit(int).result()  # start the workers now: the start-up is not a run
 
