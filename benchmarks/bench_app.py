@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,19 +40,11 @@ import psutil
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
+from viz.dashboard.server import HEADLESS_CHROMIUM_ARGS, free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MEDIAN_MS = 100.0
 SCENARIOS = ("Local finance", "Trade corridors", "Balanced mix", "Precision poverty")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 #: One step, timed in the page: click, then wait until year badge, map and charts show the new
 #: year, then one animation frame (the paint).
 STEP_JS = """() => new Promise((resolve, reject) => {
@@ -90,12 +81,6 @@ STEP_JS = """() => new Promise((resolve, reject) => {
   const started = performance.now();
   button.click();
 })"""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def browser_cpu() -> dict[int, float]:
@@ -220,7 +205,9 @@ async def run(args: argparse.Namespace) -> dict:
         notes: list[str] = []
         clock = Clock(args.sessions, args.seconds)
         async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            browser = await p.chromium.launch(
+                executable_path=chromium, args=list(HEADLESS_CHROMIUM_ARGS)
+            )
             tasks = [
                 asyncio.create_task(
                     tab(browser, url, SCENARIOS[k % len(SCENARIOS)], clock, samples, lost, notes)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,21 +20,13 @@ from pathlib import Path
 
 import pytest
 
+from viz.dashboard.server import HEADLESS_CHROMIUM_ARGS, free_port
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "results" / "app"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 THAI = re.compile("[\u0e00-\u0e7f]")
 
 
@@ -66,16 +57,10 @@ def _chromium() -> str:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory) -> Iterator[str]:
     """`decentra app` on a free port of 127.0.0.1, stopped after the module."""
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path_factory.mktemp("app") / "server.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "decentra.cli", "app", "--port", str(port)],
@@ -110,7 +95,7 @@ def browser():
     path = _chromium()
     with playwright_api.sync_playwright() as p:
         # launch() gives every browser a fresh temporary profile (user-data-dir).
-        chromium = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        chromium = p.chromium.launch(executable_path=path, args=list(HEADLESS_CHROMIUM_ARGS))
         yield chromium
         chromium.close()
 

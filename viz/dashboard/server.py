@@ -17,10 +17,29 @@ from ..labels import check_lang
 
 APP = "viz.app"
 OFFLINE_CDN = "http://127.0.0.1:9/no-cdn-offline/"  # discard port: refused at once
+#: Flags for driving Debian's headless Chromium against the app (browser tests, load check):
+#: without the networking ones it keeps trying hosts this closed machine refuses.
+HEADLESS_CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 
 
 class ServeError(Exception):
     """The server cannot start (port taken, bad host): one readable line for the CLI."""
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on now (for tests and the load check)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
 
 
 def check_port(host: str, port: int) -> None:
