@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .jit import kernel
+
 #: Columns of a budget mix m_i.
 MIX_INVEST, MIX_CAPACITY, MIX_AMENITY = 0, 1, 2
 MIX_NAMES = ("invest", "capacity", "amenity")
@@ -65,19 +67,52 @@ def learn_mixes_random(
     n = len(growth)
     learns = rng.random(n) < probability
     u = rng.random(n)
+    # Dirichlet(1, 1, 1) draws: unit exponentials over their row sum, the same numbers and
+    # random stream as rng.dirichlet(np.ones(3), size=n), at a quarter of its cost.
+    draw = rng.standard_exponential((n, 3))
     if peer_table is not None:
-        offset = np.arange(n)
-        peer = np.minimum(np.searchsorted(peer_table, u + offset) - n * offset, n - 1)
-    else:
-        if cumulative is None:
-            cumulative = np.cumsum(weights, axis=1)
-        peer = np.minimum((cumulative < u[:, None] * cumulative[:, -1:]).sum(axis=1), n - 1)
-    draw = rng.dirichlet(np.ones(3), size=n)
+        return _learn_from_table(mix, growth, learns, u, draw, peer_table, rate, noise)
+    if cumulative is None:
+        cumulative = np.cumsum(weights, axis=1)
+    peer = np.minimum((cumulative < u[:, None] * cumulative[:, -1:]).sum(axis=1), n - 1)
+    draw *= (1.0 / ((draw[:, 0] + draw[:, 1]) + draw[:, 2]))[:, None]
     moves = learns & (growth[peer] > growth)
     stepped = mix + rate * (mix[peer] - mix)
     new = np.where(moves[:, None], (1.0 - noise) * stepped + noise * draw, mix)
     new /= new.sum(axis=1, keepdims=True)
     return new, np.where(moves, peer, -1)
+
+
+@kernel
+def _learn_from_table(mix, growth, learns, u, draw, peer_table, rate, noise):
+    """The rest of `learn_mixes_random` with `peer_table` (compiled): row i's peer is the
+    number of row i's entries below u_i + i, found by bisection within the row."""
+    n = len(growth)
+    new = np.empty_like(mix)
+    copied = np.full(n, -1)
+    for i in range(n):
+        target = u[i] + i
+        lo, hi = i * n, (i + 1) * n  # first entry ≥ target within row i
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if peer_table[mid] < target:
+                lo = mid + 1
+            else:
+                hi = mid
+        peer = min(lo - i * n, n - 1)
+        if learns[i] and growth[peer] > growth[i]:
+            copied[i] = peer
+            inv = 1.0 / ((draw[i, 0] + draw[i, 1]) + draw[i, 2])
+            row = np.empty(3)
+            for k in range(3):
+                stepped = mix[i, k] + rate * (mix[peer, k] - mix[i, k])
+                row[k] = (1.0 - noise) * stepped + noise * (draw[i, k] * inv)
+        else:
+            row = mix[i].copy()
+        total = (row[0] + row[1]) + row[2]
+        for k in range(3):
+            new[i, k] = row[k] / total
+    return new, copied
 
 
 def learn_mixes_expected(

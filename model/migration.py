@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import solvers
+from .jit import kernel
 
 
 def moving_costs(
@@ -99,6 +100,10 @@ def migrate(
     origin shares are never formed: the same numbers as the three functions up to round-off,
     with half the N×N passes. An empty province falls back to `apply_migration`.
     """
+    if mobile.min() > 0.0:  # also False for NaN
+        result = _migrate_occupied(mobile, stocks, utility, kernel, beta, rate)
+        if result is not None:
+            return result
     a = np.exp(beta * (utility - utility.max()))
     total = kernel @ a
     if total.min() > 1e-200:  # also False for NaN; as in choice_probabilities
@@ -108,17 +113,38 @@ def migrate(
         rates = choice_probabilities(utility, costs, beta)
         rates *= rate
     rates.flat[:: len(mobile) + 1] = 0.0  # stayers
-    if not mobile.min() > 0.0:
-        flows = mobile[:, None] * rates
-        new_mobile, new_stocks = apply_migration(mobile, stocks, flows)
-        return new_mobile, new_stocks, flows.sum(axis=1), flows.sum(axis=0), rates
-    out_rate = rates.sum(axis=1)
+    flows = mobile[:, None] * rates
+    new_mobile, new_stocks = apply_migration(mobile, stocks, flows)
+    return new_mobile, new_stocks, flows.sum(axis=1), flows.sum(axis=0), rates
+
+
+@kernel
+def _migrate_occupied(mobile, stocks, utility, kernel, beta, rate):
+    """`migrate` where every province has mobile workers and no row total underflows
+    (compiled; None otherwise, and the caller takes the general path)."""
+    n = len(mobile)
+    a = np.exp(beta * (utility - utility.max()))
+    total = kernel @ a
+    if not total.min() > 1e-200:  # also true for NaN
+        return None
+    rates = np.empty((n, n))
+    out_rate = np.empty(n)
+    for i in range(n):
+        scale = rate / total[i]
+        row = 0.0
+        for j in range(n):
+            r = kernel[i, j] * a[j] * scale if j != i else 0.0  # stayers: zero
+            rates[i, j] = r
+            row += r
+        out_rate[i] = row
     leaving = mobile * out_rate
     arriving = mobile @ rates
     new_mobile = np.maximum(mobile - leaving, 0.0) + arriving
     new_stocks = stocks @ rates
-    new_stocks += stocks * (1.0 - out_rate)
-    np.maximum(new_stocks, 0.0, out=new_stocks)
+    for o in range(n):
+        for j in range(n):
+            s = new_stocks[o, j] + stocks[o, j] * (1.0 - out_rate[j])
+            new_stocks[o, j] = s if s > 0.0 else 0.0  # round-off only: −1e-12 persons
     return new_mobile, new_stocks, leaving, arriving, rates
 
 

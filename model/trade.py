@@ -17,6 +17,7 @@ import numpy as np
 from scipy.linalg import lapack
 
 from . import solvers
+from .jit import kernel
 
 
 class EquilibriumError(RuntimeError):
@@ -116,40 +117,25 @@ def solve_equilibrium(
     local_income = local_productivity * local
     mu_mobile = mu * mobile
     other_spending = mu * local_income + external_demand
-    exp, log = np.exp, np.log
+    phi = np.ascontiguousarray(phi, dtype=float)
+    terms = (ln_q, one_minus_sigma, phi, mu_mobile, other_spending, sigma, const)
 
-    def residual(x: np.ndarray):
-        v = exp(x)
-        w = exp(ln_q + one_minus_sigma * x)
-        P = w @ phi
-        E = mu_mobile * v + other_spending
-        R = phi @ (E / P)
-        F = sigma * x - const - log(R)
-        return F, v, w, P, E, R
-
-    x = log(v_start)
-    F, v, w, P, E, R = residual(x)
-    norm = float(abs(F).max())
+    x = np.log(v_start)
+    F, v, w, P, E, R = _wage_residual(x, *terms)
+    norm = _max_abs(F)
     lu = jacobian_lu if jacobian_lu is not None and jacobian_lu.lu.shape == (n, n) else None
     iterations = 0
     polished = norm < tol
     while not polished and iterations < max_iter:
-        iterations += 1
-        converged = norm < tol
-        if lu is not None:  # chord step with an earlier Jacobian's inverse
-            x_new = x - lu.inverse @ F
-            new = residual(x_new)
-            norm_new = float(abs(new[0]).max())
-            if converged:  # the polishing step: keep it unless round-off made it worse
-                polished = True
-                if not norm_new <= norm:
-                    break
-            elif not norm_new < CHORD_CONTRACTION * norm:  # also True for NaN
-                new = None  # too slow (or diverging): Newton step below
-            if new is not None:
-                x, norm = x_new, norm_new
-                F, v, w, P, E, R = new
-                continue
+        if lu is not None:  # chord steps with an earlier Jacobian's inverse, compiled
+            x, F, v, w, P, E, R, norm, iterations, status = _chord_steps(
+                x, F, v, w, P, E, R, norm, lu.inverse, *terms,
+                tol, max_iter, iterations, CHORD_CONTRACTION,
+            )  # fmt: skip
+            if status != _NEEDS_NEWTON:
+                break  # polished, or out of iterations
+        else:
+            iterations += 1
         # Newton step with the analytic Jacobian (docs/ODD.md §7.3), factorised for reuse
         J = (phi * ((one_minus_sigma / (P * P)) * E)) @ phi.T
         J *= w
@@ -160,8 +146,8 @@ def solve_equilibrium(
         dx = lu.solve(F)
         step = 1.0
         while True:  # backtracking keeps Newton safe far from the solution
-            new = residual(x - step * dx)
-            norm_new = float(abs(new[0]).max())
+            new = _wage_residual(x - step * dx, *terms)
+            norm_new = _max_abs(new[0])
             if math.isfinite(norm_new) and (norm_new < norm or norm_new < tol or step < 1e-3):
                 break
             step *= 0.5
@@ -175,6 +161,65 @@ def solve_equilibrium(
         f"trade equilibrium did not converge in {when}: max log residual {norm:.3e} after "
         f"{max_iter} Newton iterations (tolerance {tol:.0e})"
     )
+
+
+# ------------------------------------------------------------------ compiled kernels
+_POLISHED, _NEEDS_NEWTON, _OUT_OF_ITERATIONS = 0, 1, 2
+
+
+@kernel
+def _max_abs(F: np.ndarray) -> float:
+    """max |F_i|, NaN if any F_i is NaN (so a NaN residual never passes a `<` test)."""
+    largest = 0.0
+    for f in F:
+        a = abs(f)
+        if not a <= largest:  # also true for NaN
+            largest = a
+            if a != a:
+                return a
+    return largest
+
+
+@kernel
+def _wage_residual(x, ln_q, one_minus_sigma, phi, mu_mobile, other_spending, sigma, const):
+    """F(x) of the log wage equation and its parts (v, w, P, E, R) at x = ln v."""
+    v = np.exp(x)
+    w = np.exp(ln_q + one_minus_sigma * x)
+    P = w @ phi
+    E = mu_mobile * v + other_spending
+    R = phi @ (E / P)
+    F = sigma * x - const - np.log(R)
+    return F, v, w, P, E, R
+
+
+@kernel
+def _chord_steps(
+    x, F, v, w, P, E, R, norm, inverse,
+    ln_q, one_minus_sigma, phi, mu_mobile, other_spending, sigma, const,
+    tol, max_iter, iterations, contraction,
+):  # fmt: skip
+    """Chord steps x ← x − J_old⁻¹·F(x) until polished, too slow (Newton needed) or out of
+    iterations; returns the state, the iteration count and which of the three it was.
+
+    A step is kept only if it shrinks max |F| by `contraction`; once below `tol`, one more
+    step polishes the solution to about round-off (kept unless round-off made it worse).
+    """
+    while iterations < max_iter:
+        iterations += 1
+        converged = norm < tol
+        x_new = x - inverse @ F
+        F_new, v_new, w_new, P_new, E_new, R_new = _wage_residual(
+            x_new, ln_q, one_minus_sigma, phi, mu_mobile, other_spending, sigma, const
+        )
+        norm_new = _max_abs(F_new)
+        if converged:
+            if norm_new <= norm:
+                return x_new, F_new, v_new, w_new, P_new, E_new, R_new, norm_new, iterations, 0
+            return x, F, v, w, P, E, R, norm, iterations, 0
+        if not norm_new < contraction * norm:  # also true for NaN
+            return x, F, v, w, P, E, R, norm, iterations, 1
+        x, F, v, w, P, E, R, norm = x_new, F_new, v_new, w_new, P_new, E_new, R_new, norm_new
+    return x, F, v, w, P, E, R, norm, iterations, 2
 
 
 def trade_flows(sol: TradeSolution, phi: np.ndarray) -> np.ndarray:

@@ -181,3 +181,16 @@ def test_shortcut_forms_equal_the_direct_ones(n, seed, beta):
     )
     np.testing.assert_array_equal(searched[0], plain[0])
     np.testing.assert_array_equal(searched[1], plain[1])
+
+
+@settings(max_examples=50, deadline=None, database=None)
+@given(n=st.integers(1, 100), seed=st.integers(0, 2**32 - 1))
+def test_dirichlet_draws_are_normalised_exponentials(n, seed):
+    """`learn_mixes_random` draws Dirichlet(1, 1, 1) as unit exponentials over their sum:
+    NumPy's own algorithm, so the numbers and the rest of the random stream are unchanged."""
+    reference_rng, rng = np.random.default_rng(seed), np.random.default_rng(seed)
+    reference = reference_rng.dirichlet(np.ones(3), size=n)
+    draw = rng.standard_exponential((n, 3))
+    draw *= (1.0 / ((draw[:, 0] + draw[:, 1]) + draw[:, 2]))[:, None]
+    np.testing.assert_array_equal(draw, reference)
+    assert rng.random() == reference_rng.random()

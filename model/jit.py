@@ -1,0 +1,23 @@
+"""Compiled kernels for the hottest loops of a year (speed only; the equations are unchanged).
+
+A year of the 77-province model is a few hundred operations on 77-element vectors, so NumPy's
+~1–2 µs per call, not arithmetic, sets its cost. The few loops that run several times a year
+(the trade equilibrium's chord steps, the migration update) are compiled with numba instead:
+the same arithmetic on the same NumPy arrays, one call instead of dozens.
+
+`kernel` is numba's `njit` with the on-disk cache (``__pycache__`` beside the source; the
+first use after installing compiles for a few seconds) and NumPy's floating-point error model
+(x/0 gives inf or NaN, as in NumPy, never ZeroDivisionError). ``NUMBA_DISABLE_JIT=1`` runs the
+same functions as plain Python, for debugging.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numba
+
+
+def kernel[F: Callable](fn: F) -> F:
+    """Compile `fn` with numba (nopython, cached, GIL released, NumPy error model)."""
+    return numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
