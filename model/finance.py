@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .jit import kernel
+
 
 def return_on_capital(
     alpha: float, v: np.ndarray, mobile: np.ndarray, capital: np.ndarray
@@ -12,11 +14,12 @@ def return_on_capital(
     return alpha * v * mobile / capital
 
 
+@kernel
 def pool_shares(
     capital: np.ndarray, returns: np.ndarray, attractiveness: np.ndarray, eta: float
 ) -> np.ndarray:
     """Share of the national pool lent to each province ∝ K_i·(r_i/r̄)^η·f_i (sums to one)."""
-    mean_return = float(returns @ capital / capital.sum())
+    mean_return = returns @ capital / capital.sum()
     relative = returns / mean_return if mean_return > 0 else np.ones_like(returns)
     weight = capital * relative**eta * attractiveness
     return weight / weight.sum()
@@ -50,16 +53,24 @@ def pooled_finance_flows(to_pool: np.ndarray, shares: np.ndarray) -> np.ndarray:
     return to_pool[:, None] * shares[None, :]
 
 
+@kernel
 def remittance_totals(
     stocks: np.ndarray, migrant_income: np.ndarray, share: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """(received by origin, sent from residence), MTHB: the row and column sums of
-    `remittances`, without forming the N×N matrix (the diagonal, people at home, is excluded).
+    `remittances`, in one pass without forming the N×N matrix (people at home send nothing).
     """
-    home = np.diagonal(stocks)
-    received = share * (stocks @ migrant_income - home * migrant_income)
-    sent = share * migrant_income * (stocks.sum(axis=0) - home)
-    return received, sent
+    n = len(migrant_income)
+    received = np.empty(n)
+    migrants_in = np.zeros(n)  # persons living in j who come from elsewhere
+    for i in range(n):
+        total = 0.0
+        for j in range(n):
+            if j != i:
+                total += stocks[i, j] * migrant_income[j]
+                migrants_in[j] += stocks[i, j]
+        received[i] = share * total
+    return received, share * migrant_income * migrants_in
 
 
 def remittances(stocks: np.ndarray, migrant_income: np.ndarray, share: float) -> np.ndarray:

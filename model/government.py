@@ -15,6 +15,7 @@ MIX_INVEST, MIX_CAPACITY, MIX_AMENITY = 0, 1, 2
 MIX_NAMES = ("invest", "capacity", "amenity")
 
 
+@kernel
 def equalising_transfers(
     total: float, population: np.ndarray, gpp_per_capita: np.ndarray, elasticity: float
 ) -> np.ndarray:

@@ -6,6 +6,8 @@ once, on request, with the inequality metrics of `model.metrics`.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -17,6 +19,16 @@ from .government import MIX_NAMES
 
 def region_slug(name: str) -> str:
     return name.lower().replace(" ", "_")
+
+
+#: Model-table columns that are national totals of a record's province array.
+_NATIONAL_TOTALS = {
+    "transfers_mthb": "transfers",
+    "remittances_mthb": "remittances_sent",
+    "pooled_finance_mthb": "pooled_out",
+    "investment_mthb": "investment",
+    "migrants": "arrivals",
+}
 
 
 def model_table(records: list[YearRecord], geo: Geography) -> pd.DataFrame:
@@ -64,11 +76,8 @@ def model_table(records: list[YearRecord], geo: Geography) -> pd.DataFrame:
             )
     rows["tax_rate"] = np.array([r.tax_rate for r in records])
     rows["fiscal_cost_mthb"] = np.array([r.policy_spending for r in records])
-    rows["transfers_mthb"] = np.array([r.transfers.sum() for r in records])
-    rows["remittances_mthb"] = np.array([r.remittances_sent.sum() for r in records])
-    rows["pooled_finance_mthb"] = np.array([r.pooled_out.sum() for r in records])
-    rows["investment_mthb"] = np.array([r.investment.sum() for r in records])
-    rows["migrants"] = np.array([r.arrivals.sum() for r in records])
+    for column, attr in _NATIONAL_TOTALS.items():
+        rows[column] = np.stack([getattr(r, attr) for r in records]).sum(axis=1)
     rows["trade_iterations"] = np.array([r.trade_iterations for r in records])
     return pd.DataFrame(rows)
 
@@ -100,23 +109,27 @@ _PANEL_FIELDS = {
 }
 
 
+@functools.lru_cache(maxsize=16)
+def _text_labels(geo: Geography) -> dict[str, pd.api.extensions.ExtensionArray]:
+    """The N province labels in pandas' string dtype, converted once per geography and then
+    repeated for every year (converting N·T Python strings would dominate the panel's cost)."""
+    return {
+        "name_en": pd.array(np.asarray(geo.name_en, dtype=object), dtype="str"),
+        "name_th": pd.array(np.asarray(geo.name_th, dtype=object), dtype="str"),
+        "region": pd.array(np.array(geo.region_names, dtype=object)[geo.region], dtype="str"),
+    }
+
+
 def province_panel(records: list[YearRecord], geo: Geography) -> pd.DataFrame:
     """One row per province and year (long format), sorted by year then province."""
     n, t = geo.n, len(records)
-    # Text columns: convert the N labels to pandas' string dtype once, then repeat them
-    # (converting N·T Python strings is most of the cost of building the panel otherwise).
-    labels = {
-        "name_en": geo.name_en,
-        "name_th": geo.name_th,
-        "region": np.array(geo.region_names, dtype=object)[geo.region],
-    }
     repeat = np.tile(np.arange(n), t)
     data: dict[str, np.ndarray | pd.api.extensions.ExtensionArray] = {
         "year": np.repeat([r.year for r in records], n),
         "code": np.tile(geo.codes, t),
     }
-    for column, values in labels.items():
-        data[column] = pd.array(np.asarray(values, dtype=object), dtype="str").take(repeat)
+    for column, values in _text_labels(geo).items():
+        data[column] = values.take(repeat)
     for column, (attr, scale) in _PANEL_FIELDS.items():
         values = np.concatenate([getattr(r, attr) for r in records])
         data[column] = values * scale if scale != 1.0 else values

@@ -111,31 +111,27 @@ def solve_equilibrium(
     if jacobian_lu is not None and not isinstance(jacobian_lu, JacobianLU):
         raise TypeError("jacobian_lu must be a JacobianLU (TradeSolution.jacobian_lu)")
     n = len(v_start)
-    one_minus_sigma = 1.0 - sigma
-    ln_q = np.log(lam) + (sigma - 1.0) * ln_a_eff  # ln λ_i Ã_i^(σ−1)
-    const = (sigma - 1.0) * ln_a_eff - np.log(mobile_total_0)
-    local_income = local_productivity * local
-    mu_mobile = mu * mobile
-    other_spending = mu * local_income + external_demand
-    phi = np.ascontiguousarray(phi, dtype=float)
-    terms = (ln_q, one_minus_sigma, phi, mu_mobile, other_spending, sigma, const)
-
-    x = np.log(v_start)
-    F, v, w, P, E, R = _wage_residual(x, *terms)
-    norm = _max_abs(F)
     lu = jacobian_lu if jacobian_lu is not None and jacobian_lu.lu.shape == (n, n) else None
-    iterations = 0
-    polished = norm < tol
-    while not polished and iterations < max_iter:
-        if lu is not None:  # chord steps with an earlier Jacobian's inverse, compiled
-            x, F, v, w, P, E, R, norm, iterations, status = _chord_steps(
-                x, F, v, w, P, E, R, norm, lu.inverse, *terms,
-                tol, max_iter, iterations, CHORD_CONTRACTION,
-            )  # fmt: skip
-            if status != _NEEDS_NEWTON:
-                break  # polished, or out of iterations
-        else:
-            iterations += 1
+    phi = np.ascontiguousarray(phi, dtype=float)
+    x, F, v, w, P, E, R, gpp, norm, iterations, status = _chord_solve(
+        np.asarray(v_start, dtype=float), ln_a_eff, lam, phi, mobile, local,
+        local_productivity, external_demand, float(mobile_total_0), float(mu), float(sigma),
+        lu.inverse if lu is not None else _NO_INVERSE, tol, max_iter, CHORD_CONTRACTION,
+    )  # fmt: skip
+    if status == _NEEDS_NEWTON:  # no earlier Jacobian, or chord steps too slow
+        one_minus_sigma = 1.0 - sigma
+        local_income = local_productivity * local
+        mu_mobile = mu * mobile
+        terms = (
+            np.log(lam) + (sigma - 1.0) * ln_a_eff,  # ln λ_i Ã_i^(σ−1)
+            one_minus_sigma,
+            phi,
+            mu_mobile,
+            mu * local_income + external_demand,
+            sigma,
+            (sigma - 1.0) * ln_a_eff - np.log(mobile_total_0),
+        )
+    while status == _NEEDS_NEWTON:
         # Newton step with the analytic Jacobian (docs/ODD.md §7.3), factorised for reuse
         J = (phi * ((one_minus_sigma / (P * P)) * E)) @ phi.T
         J *= w
@@ -154,8 +150,18 @@ def solve_equilibrium(
         x = x - step * dx
         F, v, w, P, E, R = new
         norm = norm_new
+        gpp = None
+        if iterations >= max_iter:
+            break
+        # then chord steps with the new Jacobian's inverse (or the polishing step)
+        x, F, v, w, P, E, R, norm, iterations, status = _chord_steps(
+            x, F, v, w, P, E, R, norm, lu.inverse, *terms,
+            tol, max_iter, iterations, CHORD_CONTRACTION,
+        )  # fmt: skip
+    if gpp is None:  # after Newton steps
+        gpp = v * mobile + local_income
     if norm < tol:
-        return TradeSolution(v, P, w, E, v * mobile + local_income, iterations, norm, lu)
+        return TradeSolution(v, P, w, E, gpp, iterations, norm, lu)
     when = f"year {year}" if year is not None else "this year"
     raise EquilibriumError(
         f"trade equilibrium did not converge in {when}: max log residual {norm:.3e} after "
@@ -165,6 +171,7 @@ def solve_equilibrium(
 
 # ------------------------------------------------------------------ compiled kernels
 _POLISHED, _NEEDS_NEWTON, _OUT_OF_ITERATIONS = 0, 1, 2
+_NO_INVERSE = np.empty((0, 0))  # "no earlier Jacobian" for `_chord_solve`
 
 
 @kernel
@@ -220,6 +227,42 @@ def _chord_steps(
             return x, F, v, w, P, E, R, norm, iterations, 1
         x, F, v, w, P, E, R, norm = x_new, F_new, v_new, w_new, P_new, E_new, R_new, norm_new
     return x, F, v, w, P, E, R, norm, iterations, 2
+
+
+@kernel
+def _chord_solve(
+    v_start, ln_a_eff, lam, phi, mobile, local, local_productivity, external_demand,
+    mobile_total_0, mu, sigma, inverse, tol, max_iter, contraction,
+):  # fmt: skip
+    """The common case of `solve_equilibrium` in one compiled call: the wage equation's terms,
+    the residual at the start and chord steps with `inverse` (an earlier Jacobian's inverse;
+    0×0 if there is none, then a Newton step is asked for at once). Returns the state, GPP
+    (MTHB), the residual norm, the iteration count and `_POLISHED` / `_NEEDS_NEWTON` /
+    `_OUT_OF_ITERATIONS`; with `_NEEDS_NEWTON` the last counted iteration is the caller's.
+    """
+    one_minus_sigma = 1.0 - sigma
+    ln_q = np.log(lam) + (sigma - 1.0) * ln_a_eff  # ln λ_i Ã_i^(σ−1)
+    const = (sigma - 1.0) * ln_a_eff - np.log(mobile_total_0)
+    local_income = local_productivity * local
+    mu_mobile = mu * mobile
+    other_spending = mu * local_income + external_demand
+    x = np.log(v_start)
+    F, v, w, P, E, R = _wage_residual(
+        x, ln_q, one_minus_sigma, phi, mu_mobile, other_spending, sigma, const
+    )
+    norm = _max_abs(F)
+    iterations = 0
+    status = 0  # a start that already meets tol is returned unchanged
+    if not norm < tol:
+        if inverse.shape[0] == 0:
+            iterations, status = 1, 1
+        else:
+            x, F, v, w, P, E, R, norm, iterations, status = _chord_steps(
+                x, F, v, w, P, E, R, norm, inverse,
+                ln_q, one_minus_sigma, phi, mu_mobile, other_spending, sigma, const,
+                tol, max_iter, 0, contraction,
+            )  # fmt: skip
+    return x, F, v, w, P, E, R, v * mobile + local_income, norm, iterations, status
 
 
 def trade_flows(sol: TradeSolution, phi: np.ndarray) -> np.ndarray:
