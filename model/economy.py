@@ -19,6 +19,7 @@ import numpy as np
 
 from . import finance, government, knowledge, migration, poverty, trade
 from .geography import Geography, freeness_of_trade
+from .jit import kernel
 from .parameters import Parameters
 
 BASE_YEAR = 2019
@@ -234,6 +235,8 @@ class Economy:
         self._v_guess = cal.v.copy()
         self._ln_gpp_pc_history: list[np.ndarray] = []
         self.policy_inputs = PolicyInputs()
+        self._zero = np.zeros(n)  # stands in for policy arrays that are None (read-only)
+        self._zero.setflags(write=False)
 
         # Capacity, policy-made amenity and ζ start at rest under the 2019 budgets (spec §3).
         y = cal.gpp / cal.population
@@ -381,7 +384,7 @@ class Economy:
 
     def migrant_income(self, v: np.ndarray, tax: float) -> np.ndarray:
         """Nominal income of a mobile worker, (1 − α)·v·(1 − τ), MTHB per person."""
-        return (1.0 - self.params.capital_share) * (1.0 - tax) * v
+        return finance.migrant_income(v, self.params.capital_share, tax)
 
     def _relax_policy_state(self) -> None:
         """Policy-made f_i, h_i and Ext_i fade towards their defaults (δ_f, δ_h, δ_X; §8).
@@ -389,10 +392,11 @@ class Economy:
         Exact no-op at the defaults, so a run without policies is untouched.
         """
         p = self.params
-        f0, h0 = p.financial_attractiveness, p.home_bias
-        self.attractiveness = f0 + (1.0 - p.attractiveness_decay) * (self.attractiveness - f0)
-        self.home_share = h0 + (1.0 - p.home_share_decay) * (self.home_share - h0)
-        self.external_demand = (1.0 - p.external_demand_decay) * self.external_demand
+        self.attractiveness, self.home_share, self.external_demand = _relax(
+            self.attractiveness, p.financial_attractiveness, p.attractiveness_decay,
+            self.home_share, p.home_bias, p.home_share_decay,
+            self.external_demand, p.external_demand_decay,
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ the yearly cycle
     def cycle(self) -> YearRecord:
@@ -427,18 +431,19 @@ class Economy:
         gpp = sol.gpp
         population = self.population
         gdp = float(gpp.sum())
-        gpp_pc = gpp / population
+        zero = self._zero
 
         # 3. incomes, taxes, transfers, remittances, poverty
         tax = p.tax_rate + pol.budget / gdp
-        transfers = self._transfers(gdp, population, gpp_pc)
-        local_budget = transfers + self.local_tax_rate * gpp
-        received, sent = self._remittances(sol.v, tax)
-        disposable = (1.0 - tax - self.local_tax_rate) * gpp + received - sent
-        if pol.leaked_transfers is not None:
-            disposable = disposable + pol.leaked_transfers
-        income_pc = self.income_scale * disposable / population * 1e6  # THB per person
-        headcount = poverty.headcount(income_pc, p.poverty_line_thb_year, self.poverty_log_sd)
+        ln_gpp_pc, transfers, local_budget, received, sent, disposable, income_pc, headcount = (
+            _incomes(
+                gpp, population, self.local_tax_rate, tax,
+                p.transfer_share * p.tax_rate * gdp, p.equalization_elasticity,
+                self.migrant_stocks, sol.v, alpha, p.remittance_share, p.finance_channel,
+                _or(pol.leaked_transfers, zero), self.income_scale, p.poverty_line_thb_year,
+                self.poverty_log_sd,
+            )
+        )  # fmt: skip
         self.poor_persons = headcount * population
         if pol.poor_transfers is not None:  # cash to the poor lifts those near the line
             per_poor = (
@@ -449,49 +454,31 @@ class Economy:
             )
             disposable = disposable + pol.poor_transfers
         ln_omega = trade.log_real_income(sol.v, sol.P, alpha, tax, mu, sigma)
-        self._ln_gpp_pc_history.append(np.log(gpp_pc))
+        self._ln_gpp_pc_history.append(ln_gpp_pc)
         if len(self._ln_gpp_pc_history) > p.learning_window_years + 1:
             self._ln_gpp_pc_history.pop(0)
 
-        # 4. financial channel
-        savings = p.saving_rate * disposable
-        returns = finance.return_on_capital(alpha, sol.v, self.mobile, self.capital)
-        shares = finance.pool_shares(
-            self.capital, returns, self.attractiveness, p.return_elasticity
-        )
-        if p.finance_channel:
-            claims = pol.pool_claims
-            home, pooled_in, pooled_out = finance.allocate_savings(
-                savings, self.home_share, shares, claims
-            )
+        # 4. financial channel; 5. local governments spend
+        claims = pol.pool_claims
+        savings, shares, pooled_in, pooled_out, investment, capital = _finance(
+            disposable, p.saving_rate, alpha, sol.v, self.mobile, self.capital,
+            self.attractiveness, p.return_elasticity, self.home_share, _or(claims, zero),
+            p.finance_channel, local_budget, self.mix, _or(pol.investment, zero),
+            p.depreciation,
+        )  # fmt: skip
+        if p.finance_channel and claims is not None:
             pool = float(pooled_out.sum())
-            self.last_pool_shares = shares if claims is None or pool <= 0 else pooled_in / pool
-        else:  # no national pool: every province invests its own savings
-            home, pooled_in, pooled_out = savings, np.zeros_like(savings), np.zeros_like(savings)
+            self.last_pool_shares = pooled_in / pool if pool > 0 else shares
+        else:
             self.last_pool_shares = shares
-        investment = home + pooled_in + local_budget * self.mix[:, government.MIX_INVEST]
-        if pol.investment is not None:
-            investment = investment + pol.investment
-        capital = (1.0 - p.depreciation) * self.capital + investment
+        capacity, ln_amenity_policy = _local_spending(
+            local_budget, self.mix, _or(pol.capacity_spending, zero),
+            _or(pol.amenity_spending, zero), gpp, self.capacity, p.capacity_effect,
+            p.capacity_decay, self.capacity_floor, self.ln_amenity_policy, p.amenity_effect,
+            p.amenity_decay,
+        )  # fmt: skip
 
-        # 5. local governments spend, then some learn from peers
-        capacity_spending = local_budget * self.mix[:, government.MIX_CAPACITY]
-        amenity_spending = local_budget * self.mix[:, government.MIX_AMENITY]
-        if pol.capacity_spending is not None:
-            capacity_spending = capacity_spending + pol.capacity_spending
-        if pol.amenity_spending is not None:
-            amenity_spending = amenity_spending + pol.amenity_spending
-        capacity = knowledge.update_capacity(
-            self.capacity,
-            capacity_spending,
-            gpp,
-            p.capacity_effect,
-            p.capacity_decay,
-            self.capacity_floor,
-        )
-        ln_amenity_policy = (
-            1.0 - p.amenity_decay
-        ) * self.ln_amenity_policy + p.amenity_effect * amenity_spending / gpp
+        # 5. (cont.) some local governments learn from peers
         mix = self.mix
         if len(self._ln_gpp_pc_history) > 1:
             span = len(self._ln_gpp_pc_history) - 1
@@ -598,3 +585,95 @@ class Economy:
         self.year += 1
         self.last = record
         return record
+
+
+# ---------------------------------------------------------------------- compiled year steps
+# The arithmetic of steps 3–5 in three compiled calls (speed only, see model/jit.py): each
+# calls the domain functions that define the equations (government, finance, poverty,
+# knowledge), so the equations live in one place. Policy arrays that are None are passed as
+# zeros: adding 0.0 changes no number, so a year without policies is the baseline bit for bit.
+
+
+def _or(amounts: np.ndarray | None, zero: np.ndarray) -> np.ndarray:
+    return zero if amounts is None else amounts
+
+
+@kernel
+def _incomes(
+    gpp, population, local_tax_rate, tax, transfer_total, equalization_elasticity,
+    migrant_stocks, v, alpha, remittance_share, finance_channel, leaked_transfers,
+    income_scale, poverty_line, poverty_log_sd,
+):  # fmt: skip
+    """Step 3 (spec §4, §5, §9): ln GPP per capita, equalising transfers, local budgets,
+    remittances received and sent, disposable income (MTHB), income per person (THB) and the
+    poverty headcount before any transfer to the poor."""
+    gpp_pc = gpp / population
+    transfers = government.equalising_transfers(
+        transfer_total, population, gpp_pc, equalization_elasticity
+    )
+    local_budget = transfers + local_tax_rate * gpp
+    if finance_channel:
+        received, sent = finance.remittance_totals(
+            migrant_stocks, finance.migrant_income(v, alpha, tax), remittance_share
+        )
+    else:
+        received, sent = np.zeros_like(gpp), np.zeros_like(gpp)
+    disposable = (1.0 - tax - local_tax_rate) * gpp + received - sent + leaked_transfers
+    income_pc = income_scale * disposable / population * 1e6  # THB per person
+    headcount = poverty.headcount(income_pc, poverty_line, poverty_log_sd)
+    return (
+        np.log(gpp_pc), transfers, local_budget, received, sent, disposable, income_pc,
+        headcount,
+    )  # fmt: skip
+
+
+@kernel
+def _finance(
+    disposable, saving_rate, alpha, v, mobile, capital, attractiveness, return_elasticity,
+    home_share, pool_claims, finance_channel, local_budget, mix, policy_investment,
+    depreciation,
+):  # fmt: skip
+    """Step 4 (spec §5): savings, the national pool's shares, home and pooled investment, and
+    next year's capital (MTHB). Without the finance channel every province invests its own
+    savings."""
+    savings = saving_rate * disposable
+    returns = finance.return_on_capital(alpha, v, mobile, capital)
+    shares = finance.pool_shares(capital, returns, attractiveness, return_elasticity)
+    if finance_channel:
+        home, pooled_in, pooled_out = finance.allocate_savings(
+            savings, home_share, shares, pool_claims
+        )
+    else:
+        home, pooled_in, pooled_out = savings, np.zeros_like(savings), np.zeros_like(savings)
+    investment = home + pooled_in + local_budget * mix[:, government.MIX_INVEST] + policy_investment
+    new_capital = (1.0 - depreciation) * capital + investment
+    return savings, shares, pooled_in, pooled_out, investment, new_capital
+
+
+@kernel
+def _local_spending(
+    local_budget, mix, policy_capacity, policy_amenity, gpp, capacity, capacity_effect,
+    capacity_decay, capacity_floor, ln_amenity_policy, amenity_effect, amenity_decay,
+):  # fmt: skip
+    """Step 5 (spec §6, §7): local capacity and amenity spending (plus policies') move next
+    year's absorptive capacity and policy-made amenity."""
+    capacity_spending = local_budget * mix[:, government.MIX_CAPACITY] + policy_capacity
+    amenity_spending = local_budget * mix[:, government.MIX_AMENITY] + policy_amenity
+    new_capacity = knowledge.update_capacity(
+        capacity, capacity_spending, gpp, capacity_effect, capacity_decay, capacity_floor
+    )
+    new_ln_amenity = (1.0 - amenity_decay) * ln_amenity_policy + (
+        amenity_effect * amenity_spending / gpp
+    )
+    return new_capacity, new_ln_amenity
+
+
+@kernel
+def _relax(attractiveness, f0, attractiveness_decay, home_share, h0, home_share_decay,
+           external_demand, external_demand_decay):  # fmt: skip
+    """f_i, h_i and Ext_i one year closer to their defaults (δ_f, δ_h, δ_X; §8)."""
+    return (
+        f0 + (1.0 - attractiveness_decay) * (attractiveness - f0),
+        h0 + (1.0 - home_share_decay) * (home_share - h0),
+        (1.0 - external_demand_decay) * external_demand,
+    )

@@ -7,6 +7,7 @@ import numpy as np
 from .jit import kernel
 
 
+@kernel
 def return_on_capital(
     alpha: float, v: np.ndarray, mobile: np.ndarray, capital: np.ndarray
 ) -> np.ndarray:
@@ -25,27 +26,32 @@ def pool_shares(
     return weight / weight.sum()
 
 
+@kernel
 def allocate_savings(
-    savings: np.ndarray,
-    home_share: np.ndarray,
-    shares: np.ndarray,
-    claims: np.ndarray | None = None,
+    savings: np.ndarray, home_share: np.ndarray, shares: np.ndarray, claims: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(home investment, pooled lending received, pool outflow by origin), all MTHB.
 
     `claims` are private co-finance that policies draw from the pool for their targets (micro
-    PPPs, crowd-in of development funds); they are served first, scaled down if the pool is too
-    small, and the rest is lent by `shares`. Money is conserved: Σ savings = Σ home + Σ received.
+    PPPs, crowd-in of development funds; zero without such policies); they are served first,
+    scaled down if the pool is too small, and the rest is lent by `shares`. Money is
+    conserved: Σ savings = Σ home + Σ received.
     """
     home = home_share * savings
     to_pool = savings - home
-    pool = float(to_pool.sum())
-    if claims is None:
+    pool = to_pool.sum()
+    claimed = claims.sum()
+    if not claimed > 0.0:
         return home, pool * shares, to_pool
-    claimed = float(claims.sum())
-    served = claims * min(1.0, pool / claimed) if claimed > 0 else claims
-    received = served + (pool - float(served.sum())) * shares
+    served = claims * min(1.0, pool / claimed)
+    received = served + (pool - served.sum()) * shares
     return home, received, to_pool
+
+
+@kernel
+def migrant_income(v: np.ndarray, alpha: float, tax: float) -> np.ndarray:
+    """Nominal income of a mobile worker, (1 − α)·v·(1 − τ), MTHB per person."""
+    return (1.0 - alpha) * (1.0 - tax) * v
 
 
 def pooled_finance_flows(to_pool: np.ndarray, shares: np.ndarray) -> np.ndarray:
@@ -58,19 +64,15 @@ def remittance_totals(
     stocks: np.ndarray, migrant_income: np.ndarray, share: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """(received by origin, sent from residence), MTHB: the row and column sums of
-    `remittances`, in one pass without forming the N×N matrix (people at home send nothing).
+    `remittances`, without forming the N×N matrix (people at home send nothing).
     """
-    n = len(migrant_income)
-    received = np.empty(n)
-    migrants_in = np.zeros(n)  # persons living in j who come from elsewhere
-    for i in range(n):
-        total = 0.0
-        for j in range(n):
-            if j != i:
-                total += stocks[i, j] * migrant_income[j]
-                migrants_in[j] += stocks[i, j]
-        received[i] = share * total
-    return received, share * migrant_income * migrants_in
+    home = np.diag(stocks)
+    received = share * (stocks @ migrant_income - home * migrant_income)
+    residents = np.zeros_like(migrant_income)  # column sums, row by row (vectorised)
+    for i in range(len(stocks)):
+        residents += stocks[i]
+    sent = share * migrant_income * (residents - home)
+    return received, sent
 
 
 def remittances(stocks: np.ndarray, migrant_income: np.ndarray, share: float) -> np.ndarray:

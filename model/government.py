@@ -66,8 +66,9 @@ def learn_mixes_random(
     ~1e-14 of a boundary between two peers' shares).
     """
     n = len(growth)
-    learns = rng.random(n) < probability
-    u = rng.random(n)
+    uniforms = rng.random(2 * n)  # the same numbers as two draws of n
+    learns = uniforms[:n] < probability
+    u = uniforms[n:]
     # Dirichlet(1, 1, 1) draws: unit exponentials over their row sum, the same numbers and
     # random stream as rng.dirichlet(np.ones(3), size=n), at a quarter of its cost.
     draw = rng.standard_exponential((n, 3))
@@ -104,15 +105,15 @@ def _learn_from_table(mix, growth, learns, u, draw, peer_table, rate, noise):
         if learns[i] and growth[peer] > growth[i]:
             copied[i] = peer
             inv = 1.0 / ((draw[i, 0] + draw[i, 1]) + draw[i, 2])
-            row = np.empty(3)
             for k in range(3):
                 stepped = mix[i, k] + rate * (mix[peer, k] - mix[i, k])
-                row[k] = (1.0 - noise) * stepped + noise * (draw[i, k] * inv)
+                new[i, k] = (1.0 - noise) * stepped + noise * (draw[i, k] * inv)
         else:
-            row = mix[i].copy()
-        total = (row[0] + row[1]) + row[2]
+            for k in range(3):
+                new[i, k] = mix[i, k]
+        total = (new[i, 0] + new[i, 1]) + new[i, 2]
         for k in range(3):
-            new[i, k] = row[k] / total
+            new[i, k] /= total
     return new, copied
 
 

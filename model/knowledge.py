@@ -35,15 +35,11 @@ def spillover_inflow(
 ) -> np.ndarray:
     """Row sums of `spillover_matrix`: λ_K·c_i·Σ_j w_ij·(ln A_j − ln A_i)^+ (log points)."""
     n = len(ln_a)
-    inflow = np.empty(n)
+    weighted_gap = np.empty((n, n))
     for i in range(n):
-        total = 0.0
         for j in range(n):
-            gap = ln_a[j] - ln_a[i]
-            if gap > 0.0:
-                total += weights[i, j] * gap
-        inflow[i] = rate * capacity[i] * total
-    return inflow
+            weighted_gap[i, j] = weights[i, j] * max(ln_a[j] - ln_a[i], 0.0)
+    return (rate * capacity) * (weighted_gap @ np.ones(n))  # row sums (BLAS: no serial adds)
 
 
 def productivity_shocks(
@@ -54,8 +50,8 @@ def productivity_shocks(
     regional_correlation: float,
 ) -> np.ndarray:
     """ε_i = σ_A·(ρ_A·z_region(i) + sqrt(1 − ρ_A²)·z_i), z ~ N(0, 1)."""
-    z_region = rng.standard_normal(n_regions)
-    z = rng.standard_normal(len(region))
+    z_all = rng.standard_normal(n_regions + len(region))  # the same numbers as two draws
+    z_region, z = z_all[:n_regions], z_all[n_regions:]
     return sd * (
         regional_correlation * z_region[region] + np.sqrt(1.0 - regional_correlation**2) * z
     )

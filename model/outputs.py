@@ -50,30 +50,18 @@ def model_table(records: list[YearRecord], geo: Geography) -> pd.DataFrame:
         "gdp_per_capita_thb": gdp / total_pop * 1e6,
         "population": total_pop,
     }
-    total, between, within = metrics.theil_t_decomposition_rows(gpp_pc, pop, geo.region)
-    rows.update(
-        {
-            "gini_weighted": metrics.gini_rows(gpp_pc, pop),
-            "gini_unweighted": metrics.gini_rows(gpp_pc),
-            "theil_t": total,
-            "theil_between_regions": between,
-            "theil_within_regions": within,
-            "williamson_cv": metrics.williamson_cv_rows(gpp_pc, pop),
-            "cv_unweighted": metrics.cv_rows(gpp_pc),
-            "max_min_ratio": metrics.max_min_ratio_rows(gpp_pc),
-        }
-    )
-    rows["sigma_log_gpp_per_capita"] = metrics.sigma_convergence(np.log(gpp_pc))
+    inequality = metrics.inequality_rows(gpp_pc, pop, geo.region)
+    inequality["sigma_log_gpp_per_capita"] = inequality.pop("sigma_log")
+    rows.update(inequality)
     rows["bv_share_gdp"] = gpp[:, bv].sum(axis=1) / gdp
     rows["bv_share_population"] = pop[:, bv].sum(axis=1) / total_pop
     poor = pov * pop
     rows["poverty_pct"] = poor.sum(axis=1) / total_pop * 100.0
+    member = np.eye(len(geo.region_names))[geo.region]  # N × regions, 1 where i is in g
+    poor_g, pop_g = poor @ member, pop @ member
     for g, name in enumerate(geo.region_names):
-        m = geo.region == g
-        if m.any():
-            rows[f"poverty_pct_{region_slug(name)}"] = (
-                poor[:, m].sum(axis=1) / pop[:, m].sum(axis=1) * 100.0
-            )
+        if member[:, g].any():
+            rows[f"poverty_pct_{region_slug(name)}"] = poor_g[:, g] / pop_g[:, g] * 100.0
     rows["tax_rate"] = np.array([r.tax_rate for r in records])
     rows["fiscal_cost_mthb"] = np.array([r.policy_spending for r in records])
     for column, attr in _NATIONAL_TOTALS.items():

@@ -270,6 +270,7 @@ def trade_flows(sol: TradeSolution, phi: np.ndarray) -> np.ndarray:
     return sol.supply[:, None] * phi * (sol.expenditure / sol.P)[None, :]
 
 
+@kernel
 def log_real_income(
     v: np.ndarray, P: np.ndarray, alpha: float, tax: float, mu: float, sigma: float
 ) -> np.ndarray:

@@ -18,6 +18,7 @@ from model.metrics import (
     gini,
     gini_rows,
     headcount_weighted,
+    inequality_rows,
     max_min_ratio,
     max_min_ratio_rows,
     sigma_convergence,
@@ -265,6 +266,21 @@ def test_row_variants_match_the_1d_metrics(vw, data):
         assert williamson_cv_rows(xs, ws)[t] == pytest.approx(williamson_cv(xs[t], ws[t]), **tol)
         assert cv_rows(xs)[t] == pytest.approx(cv(xs[t]), **tol)
         assert max_min_ratio_rows(xs)[t] == pytest.approx(max_min_ratio(xs[t]), **tol)
+    # the compiled all-at-once form of the model table gives the same numbers
+    fused = inequality_rows(xs, ws, groups)
+    expected_rows = {
+        "gini_weighted": gini_rows(xs, ws),
+        "gini_unweighted": gini_rows(xs),
+        "theil_t": total,
+        "theil_between_regions": between,
+        "theil_within_regions": within,
+        "williamson_cv": williamson_cv_rows(xs, ws),
+        "cv_unweighted": cv_rows(xs),
+        "max_min_ratio": max_min_ratio_rows(xs),
+        "sigma_log": sigma_convergence(np.log(xs)),
+    }
+    for name, expected_row in expected_rows.items():
+        np.testing.assert_allclose(fused[name], expected_row, rtol=1e-11, atol=1e-13, err_msg=name)
 
 
 @pytest.mark.parametrize(
