@@ -98,26 +98,27 @@ _PANEL_FIELDS = {
 
 
 @functools.lru_cache(maxsize=16)
-def _text_labels(geo: Geography) -> dict[str, pd.api.extensions.ExtensionArray]:
-    """The N province labels in pandas' string dtype, converted once per geography and then
-    repeated for every year (converting N·T Python strings would dominate the panel's cost)."""
-    return {
-        "name_en": pd.array(np.asarray(geo.name_en, dtype=object), dtype="str"),
-        "name_th": pd.array(np.asarray(geo.name_th, dtype=object), dtype="str"),
-        "region": pd.array(np.array(geo.region_names, dtype=object)[geo.region], dtype="str"),
+def _text_labels(geo: Geography, years: int) -> dict[str, pd.api.extensions.ExtensionArray]:
+    """The province labels in pandas' string dtype, repeated for `years` years: converted
+    once per geography and length (converting N·T Python strings would dominate the panel's
+    cost). Shared by panels of the same shape; pandas copies on write, so that is safe."""
+    repeat = np.tile(np.arange(geo.n), years)
+    labels = {
+        "name_en": np.asarray(geo.name_en, dtype=object),
+        "name_th": np.asarray(geo.name_th, dtype=object),
+        "region": np.array(geo.region_names, dtype=object)[geo.region],
     }
+    return {column: pd.array(values, dtype="str").take(repeat) for column, values in labels.items()}
 
 
 def province_panel(records: list[YearRecord], geo: Geography) -> pd.DataFrame:
     """One row per province and year (long format), sorted by year then province."""
     n, t = geo.n, len(records)
-    repeat = np.tile(np.arange(n), t)
     data: dict[str, np.ndarray | pd.api.extensions.ExtensionArray] = {
         "year": np.repeat([r.year for r in records], n),
         "code": np.tile(geo.codes, t),
+        **_text_labels(geo, t),
     }
-    for column, values in _text_labels(geo).items():
-        data[column] = values.take(repeat)
     for column, (attr, scale) in _PANEL_FIELDS.items():
         values = np.concatenate([getattr(r, attr) for r in records])
         data[column] = values * scale if scale != 1.0 else values
