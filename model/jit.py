@@ -6,7 +6,7 @@ A year of the 77-province model is a few hundred operations on 77-element vector
 the same arithmetic on the same NumPy arrays, one call instead of dozens.
 
 `kernel` is numba's `njit` with the on-disk cache (``__pycache__`` beside the source; the
-first use after installing compiles for a few seconds) and NumPy's floating-point error model
+first use after installing compiles for 10–20 seconds) and NumPy's floating-point error model
 (x/0 gives inf or NaN, as in NumPy, never ZeroDivisionError). ``NUMBA_DISABLE_JIT=1`` runs the
 same functions as plain Python, for debugging.
 """
@@ -16,8 +16,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numba
+import numpy as np
 
 
 def kernel[F: Callable](fn: F) -> F:
     """Compile `fn` with numba (nopython, cached, GIL released, NumPy error model)."""
     return numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
+
+
+@kernel
+def max_abs(F: np.ndarray) -> float:
+    """max |F_i|, NaN if any F_i is NaN (so a NaN residual never passes a `<` test)."""
+    largest = 0.0
+    for f in F:
+        a = abs(f)
+        if not a <= largest:  # also true for NaN
+            largest = a
+            if a != a:
+                return a
+    return largest

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import solvers
-from .jit import kernel
+from .jit import kernel, max_abs
 
 
 def moving_costs(
@@ -178,13 +178,7 @@ def invert_amenities(
             return np.log(arrivals) - np.log(mobile), J
 
     kernel = np.exp(log_kernel - log_kernel.max(axis=1, keepdims=True))
-    a = np.ones_like(mobile)
-    for _ in range(2000):  # proportional fitting; Newton finishes where it is slow
-        ratio = mobile / (a * ((mobile / (kernel @ a)) @ kernel))
-        a *= ratio
-        a /= a.max()
-        if np.max(np.abs(np.log(ratio))) < tol:
-            break
+    a = _fit_attractiveness(mobile, kernel, tol, 2000)
     ln_a = solvers.newton(fun, np.log(a), tol=tol, max_iter=max_iter, what="amenity inversion",
                           stall_tol=1e-6)  # fmt: skip
     ln_b = ln_a / beta - log_real_income
@@ -219,3 +213,17 @@ def initial_migrant_stocks(
         stocks = share * excess[None, :]
     np.fill_diagonal(stocks, mobile - stocks.sum(axis=0))
     return stocks
+
+
+@kernel
+def _fit_attractiveness(mobile, kernel, tol, max_iter):
+    """Proportional fitting of a_j = exp(β·U_j) to zero net migration (compiled); Newton
+    finishes where it is slow."""
+    a = np.ones_like(mobile)
+    for _ in range(max_iter):
+        ratio = mobile / (a * ((mobile / (kernel @ a)) @ kernel))
+        a = a * ratio
+        a = a / a.max()
+        if max_abs(np.log(ratio)) < tol:
+            break
+    return a

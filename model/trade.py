@@ -17,7 +17,7 @@ import numpy as np
 from scipy.linalg import lapack
 
 from . import solvers
-from .jit import kernel
+from .jit import kernel, max_abs
 
 
 class EquilibriumError(RuntimeError):
@@ -143,7 +143,7 @@ def solve_equilibrium(
         step = 1.0
         while True:  # backtracking keeps Newton safe far from the solution
             new = _wage_residual(x - step * dx, *terms)
-            norm_new = _max_abs(new[0])
+            norm_new = max_abs(new[0])
             if math.isfinite(norm_new) and (norm_new < norm or norm_new < tol or step < 1e-3):
                 break
             step *= 0.5
@@ -172,19 +172,6 @@ def solve_equilibrium(
 # ------------------------------------------------------------------ compiled kernels
 _POLISHED, _NEEDS_NEWTON, _OUT_OF_ITERATIONS = 0, 1, 2
 _NO_INVERSE = np.empty((0, 0))  # "no earlier Jacobian" for `_chord_solve`
-
-
-@kernel
-def _max_abs(F: np.ndarray) -> float:
-    """max |F_i|, NaN if any F_i is NaN (so a NaN residual never passes a `<` test)."""
-    largest = 0.0
-    for f in F:
-        a = abs(f)
-        if not a <= largest:  # also true for NaN
-            largest = a
-            if a != a:
-                return a
-    return largest
 
 
 @kernel
@@ -218,7 +205,7 @@ def _chord_steps(
         F_new, v_new, w_new, P_new, E_new, R_new = _wage_residual(
             x_new, ln_q, one_minus_sigma, phi, mu_mobile, other_spending, sigma, const
         )
-        norm_new = _max_abs(F_new)
+        norm_new = max_abs(F_new)
         if converged:
             if norm_new <= norm:
                 return x_new, F_new, v_new, w_new, P_new, E_new, R_new, norm_new, iterations, 0
@@ -250,7 +237,7 @@ def _chord_solve(
     F, v, w, P, E, R = _wage_residual(
         x, ln_q, one_minus_sigma, phi, mu_mobile, other_spending, sigma, const
     )
-    norm = _max_abs(F)
+    norm = max_abs(F)
     iterations = 0
     status = 0  # a start that already meets tol is returned unchanged
     if not norm < tol:
@@ -306,13 +293,7 @@ def invert_productivity(
         J = np.eye(len(w)) - ((flows / expenditure[None, :]) @ flows.T) / implied[:, None]
         return np.log(implied) - np.log(output), J
 
-    w = output / output.sum()
-    for _ in range(2000):  # proportional fitting; Newton finishes where it is slow
-        ratio = output / (w * (phi @ (expenditure / (w @ phi))))
-        w *= ratio
-        w /= w.sum()
-        if np.max(np.abs(np.log(ratio))) < tol:
-            break
+    w = _fit_supply(output, np.ascontiguousarray(phi, dtype=float), expenditure, tol, 2000)
     ln_w = solvers.newton(
         fun,
         np.log(w),
@@ -324,3 +305,17 @@ def invert_productivity(
     w = np.exp(ln_w - ln_w.max())
     # w_i = λ_i v_i^(1−σ) Ã_i^(σ−1)  →  ln Ã_i
     return (np.log(w) - np.log(lam) - (1.0 - sigma) * np.log(v)) / (sigma - 1.0)
+
+
+@kernel
+def _fit_supply(output, phi, expenditure, tol, max_iter):
+    """Proportional fitting of the supply terms w to `output` (compiled); Newton finishes
+    where it is slow."""
+    w = output / output.sum()
+    for _ in range(max_iter):
+        ratio = output / (w * (phi @ (expenditure / (w @ phi))))
+        w = w * ratio
+        w = w / w.sum()
+        if max_abs(np.log(ratio)) < tol:
+            break
+    return w
