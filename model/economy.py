@@ -533,8 +533,10 @@ class Economy:
                 self.moving_kernel,
             )
             self._migration_flow_parts = (self.mobile, move_rates)
+            stocks *= 1.0 + p.natural_growth  # a new array: grow it in place
         else:
-            mobile, stocks = self.mobile, self.migrant_stocks
+            mobile = self.mobile
+            stocks = self.migrant_stocks * (1.0 + p.natural_growth)
             departures = arrivals = np.zeros(self.geo.n)
             self._migration_flow_parts = None
         growth_factor = 1.0 + p.natural_growth
@@ -580,7 +582,7 @@ class Economy:
         self.ln_productivity = ln_productivity
         self.mobile = mobile * growth_factor
         self.local = self.local * growth_factor
-        self.migrant_stocks = stocks * growth_factor
+        self.migrant_stocks = stocks  # grown above
         self._relax_policy_state()
         self.year += 1
         self.last = record

@@ -176,13 +176,21 @@ _NO_INVERSE = np.empty((0, 0))  # "no earlier Jacobian" for `_chord_solve`
 
 @kernel
 def _wage_residual(x, ln_q, one_minus_sigma, phi, mu_mobile, other_spending, sigma, const):
-    """F(x) of the log wage equation and its parts (v, w, P, E, R) at x = ln v."""
-    v = np.exp(x)
-    w = np.exp(ln_q + one_minus_sigma * x)
+    """F(x) of the log wage equation and its parts (v, w, P, E, R) at x = ln v.
+
+    v = e^x, w = e^(ln q + (1−σ)x), P = wΦ, E = μ·L^M·v + other spending, R = Φ(E/P),
+    F = σx − const − ln R; element loops instead of NumPy expressions (no temporaries).
+    """
+    n = len(x)
+    v, w, E, F = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    for i in range(n):
+        v[i] = np.exp(x[i])
+        w[i] = np.exp(ln_q[i] + one_minus_sigma * x[i])
+        E[i] = mu_mobile[i] * v[i] + other_spending[i]
     P = w @ phi
-    E = mu_mobile * v + other_spending
     R = phi @ (E / P)
-    F = sigma * x - const - np.log(R)
+    for i in range(n):
+        F[i] = sigma * x[i] - const[i] - np.log(R[i])
     return F, v, w, P, E, R
 
 
