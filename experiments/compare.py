@@ -111,12 +111,14 @@ def execute(
             yield out
 
 
-def pool_context(preload: str = "experiments.compare") -> multiprocessing.context.BaseContext:
+def pool_context(preload: str = "experiments.warm") -> multiprocessing.context.BaseContext:
     """The start method of every process pool here: forkserver where there is one, else spawn.
 
     fork() from a process that already runs threads (BLAS, pyarrow, tqdm) can deadlock; the
-    forkserver preloads `preload` once, so workers start fast. Chosen explicitly, so whatever
-    another library set globally (mesa.batch_run forces spawn) does not apply.
+    forkserver preloads `preload` once (by default `experiments.warm`: the runners and the
+    model's compiled kernels), so workers start fast and their first run is not slower than
+    the others. Chosen explicitly, so whatever another library set globally (mesa.batch_run
+    forces spawn) does not apply.
     """
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from model import metrics
+from model.jit import warm_up
 from scenarios import Scenario
 
 from .compare import pool_context
@@ -287,10 +288,12 @@ class _PoolEngine(_Engine):
 
     def __init__(self, workers: int) -> None:
         self.slots = workers
-        context = pool_context("experiments.sweep")
+        context = pool_context()
         self.method = context.get_start_method()
         self.pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_limit_threads)
-        self.pool.submit(int).result()  # start the workers now: the start-up is not a run
+        # start every worker now (one task each: the pool starts workers as tasks wait)
+        for started in [self.pool.submit(int) for _ in range(workers)]:
+            started.result()
 
     def submit(self, experiment: Any, tasks: list[Task]) -> Future:
         return self.pool.submit(run_chunk, experiment, tasks)
@@ -329,6 +332,7 @@ class _DaskEngine(_Engine):
             self.name = f"dask {address}"
         try:
             self.client.run(_limit_threads)
+            self.client.run(warm_up)  # every worker loads the compiled kernels now, at once
         except Exception as exc:
             self.close()
             raise SweepError(

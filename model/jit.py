@@ -35,3 +35,19 @@ def max_abs(F: np.ndarray) -> float:
             if a != a:
                 return a
     return largest
+
+
+def warm_up() -> None:
+    """Compile (or load from the cache) every kernel a baseline year uses, with a tiny model.
+
+    Worth calling once in a process that will fork workers, or at a worker's start: loading
+    the cached kernels lazily costs the first run about half a second.
+    """
+    from .geography import synthetic_geography
+    from .model import DecentraModel
+
+    model = DecentraModel(synthetic_geography(6, seed=0), seed=0)
+    for _ in range(2):
+        model.step()
+    model.model_table()
+    model.province_panel()
