@@ -209,16 +209,19 @@ def test_panels_in_thai_name_every_key_figure_and_partner_channel():
     for _ in range(3):
         run.step()
     snap = run.snapshot()
-    header = panels.header_html(snap, "a", "th")
-    assert header.count('class="decentra-kf ') == 5 and THAI.search(header)
-    assert "เทียบกรณีฐาน" in header  # the gap to the baseline
+    header = panels.header_data(snap, "a", "th")
+    assert len(header["cards"]) == 5 and THAI.search(header["cards"][0]["label"])
+    assert all("เทียบกรณีฐาน" in card["notes"][1] for card in header["cards"])  # gap to baseline
     series, scale = panels.map_scale(snap, panels.ViewOptions(network="trade", diff=True))
     props = panels.map_props(snap, "b", series["b"][-1], scale, panels.ViewOptions(
         network="trade", diff=True), 38, "th")  # fmt: skip
-    assert props["names"][38] == "เชียงใหม่" and len(props["fills"]) == 77
+    assert len(props["fills"]) == len(props["values"]) == 77
     assert 0 < len(props["arrows"]) <= panels.TOP_FLOWS and props["partners"]
-    province = panels.province_html(snap, 38, "th")
-    assert "เชียงใหม่" in province and province.count("decentra-partner-channel") == 4
+    charts = panels.lines_data(snap, "a", "th")
+    assert len(charts) == 5 and all(len(c["lines"]) == 2 for c in charts)
+    province = panels.province_data(snap, 38, "th")
+    assert province["name"] == "เชียงใหม่" and len(province["partners"]) == 4
+    assert all(THAI.search(row["channel"]) for row in province["partners"])
 
 
 def test_sarabun_is_embedded_as_a_data_url():
