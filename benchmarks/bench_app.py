@@ -18,8 +18,9 @@ CPU time per step of the server and of every other process by kind (Chromium's r
 and main processes; Playwright's driver and this script, which only measure), less sensitive to
 other load on the machine than the latencies. The load average is printed before and after.
 Every tab steps again as soon as its year shows (a closed loop), so the latency is about
-sessions × CPU per step / cores once the cores are saturated. The browsers run on the same machine as the server, so they compete with it for the cores:
-the numbers are an upper bound for a room where participants use their own laptops.
+sessions × CPU per step / cores once the cores are saturated. The browsers run on the same
+machine as the server, so they compete with it for the cores: the numbers are an upper bound
+for a room where participants use their own laptops.
 Results are printed and written to results/bench_app/<time>.json. Target: median ≤ 100 ms.
 """
 
