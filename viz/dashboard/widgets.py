@@ -13,6 +13,7 @@ language, the view options or the selection change.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -57,8 +58,11 @@ class LiveWidget(ipyvue.VueTemplate):
     paths = traitlets.List().tag(sync=True)
     codes = traitlets.List().tag(sync=True)
     names = traitlets.List().tag(sync=True)
-    panels = traitlets.List().tag(sync=True)
-    province = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
+    #: The year's panels and selected province as JSON: {"panels": [...], "province": ...}.
+    #: One string rather than nested lists and dicts, because ipyvue deep-copies, deep-compares
+    #: and Vue makes reactive every nested value of a trait, which cost the browser more than
+    #: drawing the year; parsed in the template, the data is plain.
+    frame = traitlets.Unicode('{"panels": [], "province": null}').tag(sync=True)
 
     def __init__(self, on_select: Callable[[int], None] | None = None, **kwargs: Any) -> None:
         geometry = map_geometry()
@@ -154,8 +158,8 @@ class LiveViews:
             with self.notice.hold_sync():
                 self.notice.text = t(message.key, lang, **message.fields) if message else ""
                 self.notice.kind = message.kind if message else "info"
+            frame = json.dumps({"panels": panels, "province": province}, ensure_ascii=False)
             with self.live.hold_sync():
                 self.live.names = names
-                self.live.panels = panels
-                self.live.province = province
+                self.live.frame = frame
             timing.record("redraw", time.perf_counter() - started)
