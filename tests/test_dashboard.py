@@ -274,6 +274,17 @@ def test_offline_environment():
     assert env["DECENTRA_APP_LANG"] == "th" and env["SOLARA_APP"] == "viz.app"
 
 
+@pytest.mark.filterwarnings("ignore:websockets.legacy is deprecated:DeprecationWarning")
+def test_the_servers_startup_objects_are_frozen_out_of_the_collectors_sight():
+    import gc
+
+    try:
+        server.freeze_startup_objects()
+        assert gc.get_freeze_count() > 100_000  # Solara, matplotlib, pandas, the model
+    finally:
+        gc.unfreeze()
+
+
 def test_app_refuses_a_bad_language_and_a_taken_port(capsys):
     assert main(["app", "--lang", "fr"]) == 2
     assert capsys.readouterr().err.strip() == "decentra: error: --lang 'fr': allowed: en, th"
