@@ -13,9 +13,14 @@ has painted: that is one latency sample. A tab that reaches 2050 resets (not tim
 
 Reported: the median, 95th percentile and worst latency seen by the browsers; the same split on
 the server (model step; step plus redraw of the widgets, from DECENTRA_APP_TIMINGS); and the
-server's resident memory when idle, once the tabs are open, and every 10 s until the end.
-The browsers run on the same machine as the server, so they compete with it for the cores:
-the numbers are an upper bound for a room where participants use their own laptops.
+server's resident memory when idle, once the tabs are open, and every 10 s until the end; the
+CPU time per step of the server and of every other process by kind (Chromium's renderers, GPU
+and main processes; Playwright's driver and this script, which only measure), less sensitive to
+other load on the machine than the latencies. The load average is printed before and after.
+Every tab steps again as soon as its year shows (a closed loop), so the latency is about
+sessions × CPU per step / cores once the cores are saturated. The browsers run on the same
+machine as the server, so they compete with it for the cores: the numbers are an upper bound
+for a room where participants use their own laptops.
 Results are printed and written to results/bench_app/<time>.json. Target: median ≤ 100 ms.
 """
 
@@ -44,9 +49,11 @@ from viz.dashboard.server import HEADLESS_CHROMIUM_ARGS, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MEDIAN_MS = 100.0
+NOT_BROWSER = ("server", "driver", "harness", "other")  # kinds of `process_cpu`
 SCENARIOS = ("Local finance", "Trade corridors", "Balanced mix", "Precision poverty")
 #: One step, timed in the page: click, then wait until year badge, map and charts show the new
-#: year, then one animation frame (the paint).
+#: year, then one animation frame (the paint). It resolves to [milliseconds, year shown], so a
+#: step costs the harness one round trip to the page (the tab loop needs no other query).
 STEP_JS = """() => new Promise((resolve, reject) => {
   const button = document.querySelector('.decentra-step');
   if (button.disabled) { reject(new Error('Step is disabled')); return; }
@@ -64,7 +71,7 @@ STEP_JS = """() => new Promise((resolve, reject) => {
     if (finished || !done()) return;
     finished = true;
     observer.disconnect();
-    requestAnimationFrame(() => resolve(performance.now() - started));
+    requestAnimationFrame(() => resolve([performance.now() - started, shown()]));
   };
   // Mutations anywhere in the page (a re-rendered container must not hide the new year),
   // and a slow poll as a safety net.
@@ -83,16 +90,54 @@ STEP_JS = """() => new Promise((resolve, reject) => {
 })"""
 
 
-def browser_cpu() -> dict[int, float]:
-    """CPU seconds used so far by each Chromium process this benchmark started."""
-    used = {}
-    for child in psutil.Process().children(recursive=True):
+def process_cpu(server_pid: int) -> dict[int, tuple[str, float]]:
+    """CPU seconds used so far by this script and each process it started, with its kind.
+
+    Kinds: `server`; Chromium's own (`renderer`, `gpu-process`, `utility`, `zygote`, and
+    `browser` for the main process); `driver` for Playwright's node process; `harness` for this
+    script; `other` for anything else.
+    """
+    me = psutil.Process()
+    used = {me.pid: ("harness", sum(me.cpu_times()[:2]))}
+    for child in me.children(recursive=True):
         try:
-            if "chrom" in child.name().lower():
-                used[child.pid] = sum(child.cpu_times()[:2])
+            name = child.name().lower()
+            if child.pid == server_pid:
+                kind = "server"
+            elif "chrom" in name:
+                flag = next((a for a in child.cmdline() if a.startswith("--type=")), "")
+                kind = flag.removeprefix("--type=") or "browser"
+            elif "node" in name:
+                kind = "driver"
+            else:
+                kind = "other"
+            used[child.pid] = (kind, sum(child.cpu_times()[:2]))
         except psutil.NoSuchProcess:
             pass
     return used
+
+
+class CpuMeter:
+    """CPU seconds by kind of process over the timed phase.
+
+    Processes are sampled while the tabs step (`sample`), so a renderer that ends with its tab
+    still counts with its last reading: measuring only at the end would miss the renderers,
+    which do most of the browsers' work.
+    """
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.start = process_cpu(server_pid)
+        self.last = dict(self.start)
+
+    def sample(self) -> None:
+        self.last.update(process_cpu(self.server_pid))
+
+    def spent(self) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for pid, (kind, cpu) in self.last.items():
+            totals[kind] = totals.get(kind, 0.0) + cpu - self.start.get(pid, (kind, 0.0))[1]
+        return totals
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -156,31 +201,35 @@ async def tab(
     clock.tab_ready()
     await clock.all_open.wait()
     resets = steps = 0
+    year = int((await page.get_attribute(".decentra-panel-a .dmap", "data-year")) or 0)
     while time.monotonic() < clock.stop_at:
-        year = int((await page.get_attribute(".decentra-panel-a .dmap", "data-year")) or 0)
         if year >= 2050:
             await page.click(".decentra-reset")
             await page.wait_for_selector(".decentra-panel-a .dmap[data-year='2019']")
+            await page.wait_for_selector(".decentra-step:not([disabled])")
             resets += 1
-            steps = 0
+            steps, year = 0, 2019
             continue
-        await page.wait_for_selector(".decentra-step:not([disabled])")
         try:
-            samples.append(await page.evaluate(STEP_JS))
+            latency, year = await page.evaluate(STEP_JS)
+            samples.append(latency)
             steps += 1
         except PlaywrightError as err:  # a year that never showed: count it, say it, go on
             after = f"reset {resets}" if resets else "start"
             lost.append(
                 f"{scenario} at {year} ({steps} steps after {after}): {str(err).splitlines()[0]}"
             )
-    await context.close()
-    return resets
+            year = int((await page.get_attribute(".decentra-panel-a .dmap", "data-year")) or 0)
+            if year < 2050:
+                await page.wait_for_selector(".decentra-step:not([disabled])")
+    return resets  # the context stays open until the browser closes (its CPU is still read)
 
 
 async def run(args: argparse.Namespace) -> dict:
     chromium = shutil.which("chromium")
     if chromium is None:
         sys.exit("bench_app: Debian's chromium is not installed (apt-get install -y chromium)")
+    load_before = [round(x, 2) for x in os.getloadavg()]
     port = free_port()
     timings = Path(tempfile.mkdtemp()) / "timings.jsonl"
     server = subprocess.Popen(
@@ -214,15 +263,20 @@ async def run(args: argparse.Namespace) -> dict:
                 )
                 for k in range(args.sessions)
             ]
-            await clock.all_open.wait()
+            opening = asyncio.create_task(clock.all_open.wait())
+            await asyncio.wait([opening, *tasks], return_when=asyncio.FIRST_COMPLETED)
+            for failed in (t for t in tasks if t.done() and t.exception()):
+                raise RuntimeError("a tab could not open the dashboard") from failed.exception()
+            await opening
             memory["tabs_open_mb"] = process.memory_info().rss / 2**20
             timings.write_text("")  # keep only the timed phase
             cpu_before = sum(process.cpu_times()[:2])
-            browser_before = browser_cpu()
+            meter = CpuMeter(server.pid)
             started = time.monotonic()
             trace = [{"t_s": 0, "rss_mb": round(memory["tabs_open_mb"], 1)}]
             while not all(t.done() for t in tasks):
                 await asyncio.sleep(0.5)
+                meter.sample()
                 elapsed = time.monotonic() - started
                 if elapsed - trace[-1]["t_s"] >= 10:
                     trace.append(
@@ -235,9 +289,9 @@ async def run(args: argparse.Namespace) -> dict:
             duration = time.monotonic() - started
             memory["end_mb"] = process.memory_info().rss / 2**20
             server_cpu_s = sum(process.cpu_times()[:2]) - cpu_before
-            browsers_cpu_s = sum(
-                cpu - browser_before.get(pid, 0.0) for pid, cpu in browser_cpu().items()
-            )
+            meter.sample()
+            children_cpu_s = meter.spent()
+            browsers_cpu_s = sum(v for k, v in children_cpu_s.items() if k not in NOT_BROWSER)
             await browser.close()
         server_side: dict[str, list[float]] = {}
         for line in timings.read_text().splitlines():
@@ -246,6 +300,7 @@ async def run(args: argparse.Namespace) -> dict:
         return {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
+            "load_average_before": load_before,
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
             "sessions": args.sessions,
             "seconds": round(duration, 1),
@@ -261,6 +316,10 @@ async def run(args: argparse.Namespace) -> dict:
             "server_step_and_redraw": summary(server_side.get("step_and_redraw", [])),
             "server_cpu_ms_per_step": round(1e3 * server_cpu_s / max(len(samples), 1), 1),
             "browsers_cpu_ms_per_step": round(1e3 * browsers_cpu_s / max(len(samples), 1), 1),
+            "cpu_ms_per_step_by_process": {
+                kind: round(1e3 * cpu / max(len(samples), 1), 1)
+                for kind, cpu in sorted(children_cpu_s.items())
+            },
             "memory_mb": {k: round(v, 1) for k, v in memory.items()},
             "memory_growth_while_stepping_mb": round(memory["end_mb"] - memory["tabs_open_mb"], 1),
             "memory_trace": trace,
@@ -289,7 +348,8 @@ def main() -> None:
     print(
         f"{result['sessions']} sessions x {result['seconds']} s: {result['steps']} steps "
         f"({result['steps_per_s']}/s), {result['resets']} resets, "
-        f"load average {result['load_average_at_end']}"
+        f"load average before {result['load_average_before']}, at end "
+        f"{result['load_average_at_end']}"
     )
     print(
         f"browser (click -> year, map, charts painted): median {b['median_ms']} ms, "
@@ -301,6 +361,8 @@ def main() -> None:
         f"server CPU {result['server_cpu_ms_per_step']} ms per step "
         f"(the browsers: {result['browsers_cpu_ms_per_step']} ms)"
     )
+    by_process = ", ".join(f"{k} {v}" for k, v in result["cpu_ms_per_step_by_process"].items())
+    print(f"CPU ms per step of this benchmark's processes: {by_process}")
     print(
         f"steps whose year never showed (30 s): {len(result['lost_steps'])}; Step clicks sent "
         f"{result['clicks_sent']}, handled by the server {result['clicks_seen_by_server']}"

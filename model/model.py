@@ -40,7 +40,17 @@ class DecentraModel(mesa.Model):
         seed: seeds the model's one random generator; the same seed gives the same run.
         policies: objects with `apply(economy)`, called at the start of every year (§8).
         **overrides: parameter overrides by name or alias, e.g. ``sigma=4``.
+
+    Attributes:
+        keep_matrices: whether every year's record keeps its N×N migrant stocks (True, the
+            default). A long-lived model that needs only the latest year's matrices (the live
+            dashboard: channel flows, partners) sets it False, and each record then drops
+            its `migrant_stocks` (sets it to None) once a newer year is recorded: about 47 kB a
+            year for 77 provinces, three quarters of a record. Tables and panels do not use
+            them.
     """
+
+    keep_matrices: bool = True
 
     def __init__(
         self,
@@ -65,7 +75,18 @@ class DecentraModel(mesa.Model):
         self._collect(self.economy.cycle())
 
     def _collect(self, record: YearRecord) -> None:
+        if not self.keep_matrices and self.records:
+            self.records[-1].migrant_stocks = None  # type: ignore[assignment]  # see class doc
         self.records.append(record)
+
+    def record_bytes(self) -> int:
+        """Bytes of the arrays the records keep (what a long-lived model grows by per year)."""
+        return sum(
+            value.nbytes
+            for record in self.records
+            for value in vars(record).values()
+            if isinstance(value, np.ndarray)
+        )
 
     # ------------------------------------------------------------------ outputs
     @property

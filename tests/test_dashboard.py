@@ -122,6 +122,27 @@ def test_run_stops_at_the_last_year_with_a_message():
     assert session.run.year == 2019 and session.message is None
 
 
+def test_a_session_run_to_2050_keeps_its_records_small():
+    """Old years drop their N×N migrant stocks (a tab may stay open all day); the latest year
+    keeps them for the channel network and the partners, and other models keep every year's."""
+    session = Session(Controls(scenario="local_finance", compare="bangkok_first"))
+    while not session.run.finished:
+        session.step()
+    models = [track.model for track in session.run._distinct()]
+    assert len(models) == 3 and all(len(m.records) == 32 for m in models)
+    assert session.run.record_bytes() < 2.0e6  # 3 models x 32 years; all matrices: ~6.3 MB
+    for model in models:
+        assert model.records[-1].migrant_stocks.shape == (77, 77)
+        assert all(r.migrant_stocks is None for r in model.records[:-1])
+        assert model.channel_matrix("finance").shape == (77, 77)
+    snap = session.run.snapshot()
+    assert panels.province_data(snap, 38, "en")["name"] == "Chiang Mai"
+    assert len(models[0].province_panel()) == 32 * 77  # the tables need no matrices
+    default = baseline_scenario().build_model()
+    default.step()
+    assert default.keep_matrices and default.records[0].migrant_stocks is not None
+
+
 def test_a_failing_year_stops_the_run_with_a_message_not_a_crash(monkeypatch):
     session = Session(Controls(scenario="local_finance"))
     session.step()
@@ -182,6 +203,20 @@ def test_colour_scale_log_for_levels_centred_for_differences():
     assert diff.cmap == "RdBu"
 
 
+@pytest.mark.parametrize(
+    ("variable", "diff"),
+    [("gpp_per_capita", False), ("gpp_per_capita", True), ("poverty", False), ("poverty", True)],
+)
+def test_colour_scale_in_numpy_maps_values_as_matplotlibs_norm(variable, diff):
+    rng = np.random.default_rng(7)
+    base = rng.lognormal(3.0, 1.0, 77) if variable == "gpp_per_capita" else rng.normal(0, 2, 77)
+    scale = indicators.ColourScale.for_values(base, variable, diff=diff)
+    values = np.concatenate([base * rng.uniform(0.5, 1.5, 77), [np.nan, -1.0, 0.0, 1e9]])
+    expected = np.ma.filled(scale.norm(np.ma.masked_invalid(values)), np.nan)
+    np.testing.assert_allclose(scale.scaled(values), expected, rtol=1e-12, atol=1e-12)
+    assert scale.legend() == scale._legend()  # the cached legend is the one it would draw
+
+
 def test_line_chart_is_valid_svg_with_one_polyline_per_line():
     lines = [
         charts.Line("Baseline", "#222222", [1.0, 2.0, 3.0], dashed=True),
@@ -209,16 +244,19 @@ def test_panels_in_thai_name_every_key_figure_and_partner_channel():
     for _ in range(3):
         run.step()
     snap = run.snapshot()
-    header = panels.header_html(snap, "a", "th")
-    assert header.count('class="decentra-kf ') == 5 and THAI.search(header)
-    assert "เทียบกรณีฐาน" in header  # the gap to the baseline
+    header = panels.header_data(snap, "a", "th")
+    assert len(header["cards"]) == 5 and THAI.search(header["cards"][0]["label"])
+    assert all("เทียบกรณีฐาน" in card["notes"][1] for card in header["cards"])  # gap to baseline
     series, scale = panels.map_scale(snap, panels.ViewOptions(network="trade", diff=True))
     props = panels.map_props(snap, "b", series["b"][-1], scale, panels.ViewOptions(
         network="trade", diff=True), 38, "th")  # fmt: skip
-    assert props["names"][38] == "เชียงใหม่" and len(props["fills"]) == 77
+    assert len(props["fills"]) == len(props["values"]) == 77
     assert 0 < len(props["arrows"]) <= panels.TOP_FLOWS and props["partners"]
-    province = panels.province_html(snap, 38, "th")
-    assert "เชียงใหม่" in province and province.count("decentra-partner-channel") == 4
+    charts = panels.lines_data(snap, "a", "th")
+    assert len(charts) == 5 and all(len(c["lines"]) == 2 for c in charts)
+    province = panels.province_data(snap, 38, "th")
+    assert province["name"] == "เชียงใหม่" and len(province["partners"]) == 4
+    assert all(THAI.search(row["channel"]) for row in province["partners"])
 
 
 def test_sarabun_is_embedded_as_a_data_url():
@@ -234,6 +272,17 @@ def test_offline_environment():
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
     assert env["SOLARA_ASSETS_CDN"].startswith("http://127.0.0.1")
     assert env["DECENTRA_APP_LANG"] == "th" and env["SOLARA_APP"] == "viz.app"
+
+
+@pytest.mark.filterwarnings("ignore:websockets.legacy is deprecated:DeprecationWarning")
+def test_the_servers_startup_objects_are_frozen_out_of_the_collectors_sight():
+    import gc
+
+    try:
+        server.freeze_startup_objects()
+        assert gc.get_freeze_count() > 100_000  # Solara, matplotlib, pandas, the model
+    finally:
+        gc.unfreeze()
 
 
 def test_app_refuses_a_bad_language_and_a_taken_port(capsys):

@@ -8,7 +8,8 @@ value with a message, and an error raised by its Step button is not caught.
 `Dashboard` owns the tab's state: a `Session` (the models) and a `LiveViews` (the widgets a
 year redraws), both in `use_memo`, so per tab and never global. A simulated year calls
 `LiveViews.refresh`, which updates those widgets in place; components re-render only when the
-language, the controls, the view options or the selected province change.
+language, the controls, the view options or the selected province change (the panels, one or
+two, are drawn by the one `LiveWidget` from the data it is given).
 """
 
 from __future__ import annotations
@@ -160,25 +161,6 @@ def ProvincePicker(session: Session, province: solara.Reactive[int], lang: str):
 
 
 @solara.component
-def LiveLayout(views: LiveViews, two_panels: bool):
-    """Where the live widgets sit: one panel, or two side by side, then the province."""
-    with solara.Row(classes=["decentra-panels"], style={"align-items": "flex-start"}):
-        for key in ("a", "b") if two_panels else ("a",):
-            panel = views.panels[key]
-            with solara.Column(
-                classes=["decentra-panel", f"decentra-panel-{key}"],
-                style={"flex": "1 1 0", "min-width": "0"},
-            ):
-                solara.display(panel.header)
-                with solara.Div(classes=["decentra-map-and-lines"]):
-                    with solara.Div(classes=["decentra-map-cell"]):
-                        solara.display(panel.map)
-                    with solara.Div(style={"flex": "1 1 460px", "min-width": "0"}):
-                        solara.display(panel.lines)
-    solara.display(views.province_block)
-
-
-@solara.component
 def Dashboard():
     """The page: per-tab state, the controls in the sidebar and the views in the main area."""
     lang = solara.use_reactive(default_lang())
@@ -267,7 +249,7 @@ def Dashboard():
         solara.display(views.notice)
         MapOptions(view, lang.value, has_policies(session))
         ProvincePicker(session, province, lang.value)
-        LiveLayout(views, "b" in session.run.tracks)
+        solara.display(views.live)  # one panel or two side by side, then the province
 
 
 def has_policies(session: Session) -> bool:

@@ -1,14 +1,14 @@
-"""What a simulated year redraws, as plain data and HTML: no Solara here, so it is testable.
+"""What a simulated year redraws, as plain data: no Solara here, so it is testable.
 
-Each panel is one string (key figures; the five national charts; the selected province), so a
-year updates a handful of widgets instead of dozens: Solara's cost is per widget, not per byte.
+Key figures, maps, charts and the selected province are plain dicts and lists (texts already
+in the page's language, numbers already formatted) for the page's template (`live.vue`), which
+keeps its elements and updates only what changed.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,7 @@ from model.model import CHANNELS, DecentraModel
 from ..labels import channel_name, fmt_number, t
 from ..maps import _top_flows, map_title
 from ..style import BASELINE_COLOR, CHANNEL_COLORS, SCENARIO_COLORS
-from .charts import Line, line_chart
+from .charts import Line, chart_data
 from .geometry import map_geometry
 from .indicators import KEY_FIGURES, ColourScale, difference, map_series
 from .session import Snapshot
@@ -63,7 +63,7 @@ def panel_name(snap: Snapshot, key: str, lang: str) -> str:
     return t("baseline", lang) if own_baseline(snap, key) else scenario_label(scenario, "", lang)
 
 
-def header_html(snap: Snapshot, key: str, lang: str) -> str:
+def header_data(snap: Snapshot, key: str, lang: str) -> dict[str, Any]:
     """The panel's name and key figures: value now, change since 2019, gap to the baseline."""
     rows, base = snap.rows(key), snap.rows("baseline")
     now, first, base_now = rows[-1], rows[0], base[-1]
@@ -75,20 +75,18 @@ def header_html(snap: Snapshot, key: str, lang: str) -> str:
             gap = fmt_number((now[column] - base_now[column]) * scale, digits + 1, signed=True)
             notes.append(t("kf_vs_baseline", lang, diff=gap))
         cards.append(
-            f'<div class="decentra-kf decentra-kf-{name}" data-value="{now[column] * scale:.6g}">'
-            f'<div class="decentra-kf-label">{escape(t(f"kf_{name}", lang))}</div>'
-            f'<div class="decentra-kf-value">{fmt_number(now[column] * scale, digits)}</div>'
-            + "".join(f'<div class="decentra-kf-diff">{escape(x)}</div>' for x in notes)
-            + "</div>"
+            {
+                "name": name,
+                "label": t(f"kf_{name}", lang),
+                "value": fmt_number(now[column] * scale, digits),
+                "data": f"{now[column] * scale:.6g}",
+                "notes": notes,
+            }
         )
-    return (
-        f'<div class="decentra-panel-title"><span class="decentra-swatch" '
-        f'style="background:{colour(key)}"></span>{escape(panel_name(snap, key, lang))}</div>'
-        f'<div class="decentra-kf-row">{"".join(cards)}</div>'
-    )
+    return {"name": panel_name(snap, key, lang), "colour": colour(key), "cards": cards}
 
 
-def lines_html(snap: Snapshot, key: str, lang: str) -> str:
+def lines_data(snap: Snapshot, key: str, lang: str) -> list[dict[str, Any]]:
     """The five national charts: the baseline (dashed) beside the panel's scenario."""
     charts = []
     base_rows, rows = snap.rows("baseline"), snap.rows(key)
@@ -100,9 +98,8 @@ def lines_html(snap: Snapshot, key: str, lang: str) -> str:
             lines.append(
                 Line(panel_name(snap, key, lang), colour(key), [r[column] * factor for r in rows])
             )
-        chart = line_chart(t(label_key, lang), snap.first_year, snap.last_year, lines)
-        charts.append(f'<div class="decentra-chart">{chart}</div>')
-    return f'<div class="decentra-lines" data-year="{snap.year}">{"".join(charts)}</div>'
+        charts.append(chart_data(t(label_key, lang), snap.first_year, snap.last_year, lines))
+    return charts
 
 
 # ------------------------------------------------------------------------------ maps
@@ -132,7 +129,7 @@ def map_props(
     selected: int,
     lang: str,
 ) -> dict[str, Any]:
-    """Everything the map component needs for this year (the geometry is cached)."""
+    """What one panel's map shows this year (the geometry and names travel once, apart)."""
     geometry = map_geometry()
     geo = snap.model(key).geography
     diff = options.diff and not all(own_baseline(snap, k) for k in panel_keys(snap))
@@ -151,13 +148,8 @@ def map_props(
         ]
         note = t("network_note", lang, channel=channel_name(options.network, lang), n=len(arrows))
     return {
-        "uid": f"map-{key}",
         "year": snap.year,
         "title": map_title(options.variable, snap.year, snap.first_year, lang, diff=diff),
-        "view_box": geometry.view_box,
-        "paths": list(geometry.paths),
-        "codes": list(geometry.codes),
-        "names": list(geo.name_th if lang == "th" else geo.name_en),
         "fills": scale.colours(values),
         "values": [scale.format(v) if math.isfinite(v) else t("no_data", lang) for v in values],
         "selected": selected,
@@ -185,12 +177,11 @@ def partner_indices(model: DecentraModel, index: int) -> list[int]:
     return [i for i, _ in partners(model, index, "trade", 5)]
 
 
-def province_html(snap: Snapshot, index: int, lang: str) -> str:
+def province_data(snap: Snapshot, index: int, lang: str) -> dict[str, Any]:
     """The selected province: its lines beside the baseline and its partners on each channel."""
     keys = ["baseline", *(k for k in panel_keys(snap) if not own_baseline(snap, k))]
     geo = snap.model("a").geography
     names = geo.name_th if lang == "th" else geo.name_en
-    region = region_label(geo.region_names[geo.region[index]], lang)
     charts = []
     for label_key, attribute, factor in (
         ("province_gpp_pc", "gpp_per_capita", 1.0),
@@ -206,24 +197,25 @@ def province_html(snap: Snapshot, index: int, lang: str) -> str:
                 ys = [float(getattr(r, attribute)[index]) * factor for r in records]
             label = t("baseline", lang) if key == "baseline" else panel_name(snap, key, lang)
             lines.append(Line(label, colour(key), ys, dashed=key == "baseline"))
-        chart = line_chart(t(label_key, lang), snap.first_year, snap.last_year, lines)
-        charts.append(f'<div class="decentra-chart">{chart}</div>')
+        charts.append(chart_data(t(label_key, lang), snap.first_year, snap.last_year, lines))
     model = snap.model(keys[-1])
     rows = []
     for channel in CHANNELS:
         digits = 3 if channel == "knowledge" else 0
         found = partners(model, index, channel)
-        text = ", ".join(f"{escape(names[j])} ({fmt_number(f, digits)})" for j, f in found)
+        text = ", ".join(f"{names[j]} ({fmt_number(f, digits)})" for j, f in found)
         rows.append(
-            f'<tr><td class="decentra-partner-channel" style="color:{CHANNEL_COLORS[channel]}">'
-            f"{escape(channel_name(channel, lang))}</td><td>{text or t('partners_none', lang)} "
-            f'<span class="decentra-muted">{escape(t(f"unit_{channel}", lang))}</span></td></tr>'
+            {
+                "channel": channel_name(channel, lang),
+                "colour": CHANNEL_COLORS[channel],
+                "text": text or t("partners_none", lang),
+                "unit": t(f"unit_{channel}", lang),
+            }
         )
-    return (
-        f'<div class="decentra-province-name"><b>{escape(names[index])}</b> · '
-        f"{escape(region)}</div>"
-        f'<div class="decentra-province-body"><div class="decentra-lines">{"".join(charts)}'
-        f'</div><div class="decentra-partner-table"><div class="decentra-kf-label">'
-        f'{escape(t("partners", lang, year=snap.year))}</div><table class="decentra-partners">'
-        f"{''.join(rows)}</table></div></div>"
-    )
+    return {
+        "name": names[index],
+        "region": region_label(geo.region_names[geo.region[index]], lang),
+        "charts": charts,
+        "partners_title": t("partners", lang, year=snap.year),
+        "partners": rows,
+    }

@@ -94,6 +94,10 @@ class LiveRun:
                 else self.tracks["baseline"]
             )
         for track in self._distinct():
+            # The page needs the latest year's N×N matrices only (channel flows, partners);
+            # older years keep their per-province arrays (maps, charts) but drop the migrant
+            # stocks, three quarters of a record.
+            track.model.keep_matrices = False
             track.record()
 
     def _distinct(self) -> list[Track]:
@@ -125,6 +129,10 @@ class LiveRun:
                 raise
             for track in distinct:
                 track.record()
+
+    def record_bytes(self) -> int:
+        """Bytes of model records this run keeps (every distinct model), for the memory bound."""
+        return sum(track.model.record_bytes() for track in self._distinct())
 
     def snapshot(self) -> Snapshot:
         with self._lock:

@@ -1,18 +1,24 @@
 """The widgets a simulated year redraws, updated in place rather than re-rendered.
 
 Re-rendering through Solara's component tree walks the whole page (sidebar included) and cost
-about 20 ms a year in-process and 50–70 ms on a loaded server; setting a few traits on these
-widgets sends only what changed (the 77 fill colours, a few kB of chart SVG) in well under
-10 ms. `LiveViews.refresh` is the one place that draws a year; the components only lay the
-widgets out and call it when the language, the view options or the selection change.
+about 20 ms a year in-process and 50–70 ms on a loaded server. Instead a year sets the data
+of three widgets: the year badge, the message (only when it changes) and `LiveWidget`, one
+template holding every panel, whose browser side patches the attributes and texts that moved
+(77 fills, a few polylines, the figures). On a two-core machine shared by ten browser tabs and
+the server, the browsers' work per year counts as much as the server's: replacing HTML cost
+them restyling, layout and paint of hundreds of new elements a year. `LiveViews.refresh` is
+the one place that draws a year; the components only lay the widgets out and call it when the
+language, the view options or the selection change.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import ipyvue
@@ -23,37 +29,40 @@ from ..labels import t
 from . import timing
 from .geometry import map_geometry
 from .panels import (
-    PANEL_KEYS,
     ViewOptions,
-    header_html,
-    lines_html,
+    header_data,
+    lines_data,
     map_props,
     map_scale,
     panel_keys,
-    province_html,
+    province_data,
 )
 from .session import Session
 
+_CHART_TEMPLATE = (Path(__file__).parent / "chart.vue").read_text(encoding="utf-8")
 
-class MapWidget(ipyvue.VueTemplate):
-    """The SVG map of `map.vue`: geometry set once, colours and labels every year."""
 
-    template_file = (__file__, "map.vue")
-    uid = traitlets.Unicode("map").tag(sync=True)
-    year = traitlets.Int(0).tag(sync=True)
-    title = traitlets.Unicode("").tag(sync=True)
+class LiveWidget(ipyvue.VueTemplate):
+    """Every view a year redraws, in one template (`live.vue`): key figures, maps, charts and
+    the selected province of one or two panels.
+
+    One widget means one message a year, and the template keeps its elements: a year changes
+    attributes and texts (fills, points, figures) instead of replacing HTML, so the browser
+    restyles and repaints only what moved. The geometry travels once; names when the language
+    changes.
+    """
+
+    template_file = (__file__, "live.vue")
+    components = traitlets.Dict({"dchart": _CHART_TEMPLATE}).tag(sync=True)
     view_box = traitlets.Unicode("").tag(sync=True)
     paths = traitlets.List().tag(sync=True)
     codes = traitlets.List().tag(sync=True)
     names = traitlets.List().tag(sync=True)
-    fills = traitlets.List().tag(sync=True)
-    values = traitlets.List().tag(sync=True)
-    selected = traitlets.Int(-1).tag(sync=True)
-    partners = traitlets.List().tag(sync=True)
-    arrows = traitlets.List().tag(sync=True)
-    arrow_colour = traitlets.Unicode("#333333").tag(sync=True)
-    legend = traitlets.Dict({"stops": [], "ticks": []}).tag(sync=True)
-    note = traitlets.Unicode("").tag(sync=True)
+    #: The year's panels and selected province as JSON: {"panels": [...], "province": ...}.
+    #: One string rather than nested lists and dicts, because ipyvue deep-copies, deep-compares
+    #: and Vue makes reactive every nested value of a trait, which cost the browser more than
+    #: drawing the year; parsed in the template, the data is plain.
+    frame = traitlets.Unicode('{"panels": [], "province": null}').tag(sync=True)
 
     def __init__(self, on_select: Callable[[int], None] | None = None, **kwargs: Any) -> None:
         geometry = map_geometry()
@@ -71,15 +80,16 @@ class MapWidget(ipyvue.VueTemplate):
             self.on_select(int(index))
 
 
-class HtmlBlock(ipyvue.VueTemplate):
-    """A block of HTML made by `panels` (escaped there): key figures, charts, a province."""
+class YearBadge(ipyvue.VueTemplate):
+    """The year shown beside the run buttons ("Year 2031 of 2050"): two texts, no HTML."""
 
     template = traitlets.Unicode(
-        '<template><div :class="block_class" v-html="html"></div></template>'
+        '<template><div class="decentra-year">{{ text }} '
+        '<span class="decentra-muted">{{ of }}</span></div></template>'
         "<script>module.exports = {};</script>"
     ).tag(sync=True)
-    html = traitlets.Unicode("").tag(sync=True)
-    block_class = traitlets.Unicode("").tag(sync=True)
+    text = traitlets.Unicode("").tag(sync=True)
+    of = traitlets.Unicode("").tag(sync=True)
 
 
 class NoticeBlock(ipyvuetify.VuetifyTemplate):
@@ -95,13 +105,6 @@ class NoticeBlock(ipyvuetify.VuetifyTemplate):
 
 
 @dataclass
-class Panel:
-    header: HtmlBlock
-    map: MapWidget
-    lines: HtmlBlock
-
-
-@dataclass
 class LiveViews:
     """One tab's year-dependent widgets and what they should show (language, view, province)."""
 
@@ -109,23 +112,13 @@ class LiveViews:
     lang: str = "en"
     view: ViewOptions = field(default_factory=ViewOptions)
     province: int = -1
-    year: HtmlBlock = field(default_factory=lambda: HtmlBlock(block_class="decentra-year"))
+    year: YearBadge = field(default_factory=YearBadge)
     notice: NoticeBlock = field(default_factory=NoticeBlock)
-    province_block: HtmlBlock = field(
-        default_factory=lambda: HtmlBlock(block_class="decentra-province")
-    )
-    panels: dict[str, Panel] = field(init=False)
+    live: LiveWidget = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.panels = {
-            key: Panel(
-                HtmlBlock(block_class=f"decentra-header decentra-header-{key}"),
-                MapWidget(on_select=self._select, uid=f"map-{key}"),
-                HtmlBlock(block_class=f"decentra-lines-{key}"),
-            )
-            for key in PANEL_KEYS
-        }
+        self.live = LiveWidget(on_select=self._select)
 
     def _select(self, index: int) -> None:
         if self.on_select is not None:
@@ -137,34 +130,36 @@ class LiveViews:
     def refresh(self, session: Session) -> None:
         """Draw the run's current year into every widget (thread-safe: play loop or a click).
 
-        The snapshot is taken under the lock, so a slower caller never draws an older year over
-        a newer one.
+        Everything is computed first and then set in one go, one message per widget, so the
+        browser gets the year in one piece and draws it in one frame. The snapshot is taken
+        under the lock, so a slower caller never draws an older year over a newer one.
         """
         with self._lock:
             started = time.perf_counter()
             snap = session.run.snapshot()
-            lang = self.lang
-            run = session.run
-            self.year.html = (
-                f"{t('year_now', lang, year=snap.year)} "
-                f'<span class="decentra-muted">{t("year_of", lang, last=run.last_year)}</span>'
-            )
+            lang, view, index = self.lang, self.view, self.province
             message = session.message
+            series, scale = map_scale(snap, view)
+            panels = [
+                {
+                    "key": key,
+                    "header": header_data(snap, key, lang),
+                    "map": map_props(snap, key, series[key][-1], scale, view, index, lang),
+                    "charts": lines_data(snap, key, lang),
+                }
+                for key in panel_keys(snap)
+            ]
+            geo = snap.model("a").geography
+            names = list(geo.name_th if lang == "th" else geo.name_en)
+            province = province_data(snap, index, lang) if index >= 0 else None
+            with self.year.hold_sync():
+                self.year.text = t("year_now", lang, year=snap.year)
+                self.year.of = t("year_of", lang, last=session.run.last_year)
             with self.notice.hold_sync():
                 self.notice.text = t(message.key, lang, **message.fields) if message else ""
                 self.notice.kind = message.kind if message else "info"
-            series, scale = map_scale(snap, self.view)
-            for key in panel_keys(snap):
-                panel = self.panels[key]
-                panel.header.html = header_html(snap, key, lang)
-                props = map_props(snap, key, series[key][-1], scale, self.view, self.province, lang)
-                with panel.map.hold_sync():
-                    for name in (
-                        "year", "title", "names", "fills", "values", "selected", "partners",
-                        "arrows", "arrow_colour", "legend", "note",
-                    ):  # fmt: skip
-                        setattr(panel.map, name, props[name])
-                panel.lines.html = lines_html(snap, key, lang)
-            index = self.province
-            self.province_block.html = province_html(snap, index, lang) if index >= 0 else ""
+            frame = json.dumps({"panels": panels, "province": province}, ensure_ascii=False)
+            with self.live.hold_sync():
+                self.live.names = names
+                self.live.frame = frame
             timing.record("redraw", time.perf_counter() - started)
