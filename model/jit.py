@@ -38,10 +38,12 @@ def max_abs(F: np.ndarray) -> float:
 
 
 def warm_up() -> None:
-    """Compile (or load from the cache) every kernel a baseline year uses, with a tiny model.
+    """Compile (or load from the cache) every kernel a year uses, with a tiny model.
 
-    Worth calling once in a process that will fork workers, or at a worker's start: loading
-    the cached kernels lazily costs the first run about half a second.
+    Worth calling once in a process that will fork workers, at a worker's start or when a
+    server starts: loading the cached kernels lazily costs the first run about half a second
+    (compiling them, after a fresh install, 10–20 s). Runs with policies and on other
+    geographies use the same compiled kernels (tests/test_jit.py).
     """
     from .geography import synthetic_geography
     from .model import DecentraModel

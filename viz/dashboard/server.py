@@ -88,11 +88,16 @@ def freeze_startup_objects() -> None:
     reference cycles (agents and model), 1–4 MB of records each, so a busy server grew by
     tens of MB a minute. Frozen, they are never scanned; full collections look at what the
     sessions made, run when that grows, and cost little. Call after the environment is set.
+
+    The model's compiled kernels are loaded (compiled, the first time after installing) here
+    too, so the room's first Step does not wait for them.
     """
     import solara.server.starlette  # noqa: F401  (the server and its app, as uvicorn loads them)
 
     import viz.app  # noqa: F401
+    from model.jit import warm_up
 
+    warm_up()
     gc.collect()
     gc.freeze()
 
