@@ -64,13 +64,19 @@ _CACHE_SIZE = 64
 _DERIVED: dict[tuple, tuple[np.ndarray, ...]] = {}
 
 
+def _read_only(arrays: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """The arrays, made read-only: derived matrices are never written, cached or changed by a
+    policy (one type for the compiled kernels either way)."""
+    for arr in arrays:
+        arr.setflags(write=False)
+    return arrays
+
+
 def _cached(key: tuple, make) -> tuple[np.ndarray, ...]:
     """`make()`'s arrays, made read-only and kept under `key` (speed only)."""
     found = _DERIVED.get(key)
     if found is None:
-        found = make()
-        for arr in found:
-            arr.setflags(write=False)
+        found = _read_only(make())
         if len(_DERIVED) >= 4 * _CACHE_SIZE:
             _DERIVED.pop(next(iter(_DERIVED)))
         _DERIVED[key] = found
@@ -235,8 +241,10 @@ class Economy:
         self._v_guess = cal.v.copy()
         self._ln_gpp_pc_history: list[np.ndarray] = []
         self.policy_inputs = PolicyInputs()
-        self._zero = np.zeros(n)  # stands in for policy arrays that are None (read-only)
-        self._zero.setflags(write=False)
+        # Stands in for policy arrays that are None; never written. Writable like the policies'
+        # arrays: each mix of present and absent policy arrays then has the same types, so
+        # the compiled kernels need one specialisation, not one per mix (tests/test_jit.py).
+        self._zero = np.zeros(n)
 
         # Capacity, policy-made amenity and ζ start at rest under the 2019 budgets (spec §3).
         y = cal.gpp / cal.population
@@ -300,7 +308,7 @@ class Economy:
             return effective, channel_freeness(effective, p), costs, kernel
 
         if self.transport_reduction.any():
-            derived = make()
+            derived = _read_only(make())
         else:  # as built: the same for every economy on this geography and these parameters
             key = (
                 "derived", geo, p.trade_channel, p.distance_elasticity, p.distance_scale_km,
@@ -329,7 +337,7 @@ class Economy:
             return weights, cumulative, government.peer_search_table(cumulative)
 
         if self.knowledge_link_boost.any():
-            derived = make()
+            derived = _read_only(make())
         else:
             key = ("knowledge", geo, p.spillover_half_distance_km, p.university_weight)
             derived = _cached(key, make)

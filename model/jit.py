@@ -38,18 +38,28 @@ def max_abs(F: np.ndarray) -> float:
 
 
 def warm_up() -> None:
-    """Compile (or load from the cache) every kernel a year uses, with a tiny model.
+    """Compile (or load from the cache) every kernel a year uses, with a tiny model in which
+    every policy lever is active (policies take some paths of their own).
 
     Worth calling once in a process that will fork workers, at a worker's start or when a
     server starts: loading the cached kernels lazily costs the first run about half a second
-    (compiling them, after a fresh install, 10–20 s). Runs with policies and on other
-    geographies use the same compiled kernels (tests/test_jit.py).
+    (compiling them, after a fresh install, 10–20 s). Runs on other geographies use the same
+    compiled kernels (tests/test_jit.py).
     """
     from .geography import synthetic_geography
     from .model import DecentraModel
+    from .policies import LEVERS, LeverPolicy
+    from .targets import Target
 
-    model = DecentraModel(synthetic_geography(6, seed=0), seed=0)
-    for _ in range(2):
-        model.step()
-    model.model_table()
-    model.province_panel()
+    geo = synthetic_geography(6, seed=0)
+    everywhere = Target("warm-up", np.ones(geo.n, dtype=bool), (), tuple(range(geo.n)))
+    policies = [
+        LeverPolicy(lever, 100.0, everywhere, 2020, 2021, lever.coefficient_values({}))
+        for lever in LEVERS.values()
+    ]
+    for with_policies in (False, True):
+        model = DecentraModel(geo, seed=0, policies=policies if with_policies else ())
+        for _ in range(3):
+            model.step()
+        model.model_table()
+        model.province_panel()
