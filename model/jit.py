@@ -1,9 +1,10 @@
 """Compiled kernels for the hottest loops of a year (speed only; the equations are unchanged).
 
 A year of the 77-province model is a few hundred operations on 77-element vectors, so NumPy's
-~1–2 µs per call, not arithmetic, sets its cost. The few loops that run several times a year
-(the trade equilibrium's chord steps, the migration update) are compiled with numba instead:
-the same arithmetic on the same NumPy arrays, one call instead of dozens.
+~1–2 µs per call, not arithmetic, sets its cost. What runs every year (the trade
+equilibrium's chord steps, steps 3–5 of the cycle, the migration update, peer learning), the
+calibration's fitting loops and the model table's inequality metrics are compiled with numba
+instead: the same arithmetic on the same NumPy arrays, one call instead of dozens (ODD §7.13a).
 
 `kernel` is numba's `njit` with the on-disk cache (``__pycache__`` beside the source; the
 first use after installing compiles for 10–20 seconds) and NumPy's floating-point error model
