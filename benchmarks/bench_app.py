@@ -33,11 +33,9 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,7 +43,7 @@ import psutil
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
-from viz.dashboard.server import HEADLESS_CHROMIUM_ARGS, free_port
+from viz.dashboard.server import HEADLESS_CHROMIUM_ARGS, free_port, running_app
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MEDIAN_MS = 100.0
@@ -232,21 +230,8 @@ async def run(args: argparse.Namespace) -> dict:
     load_before = [round(x, 2) for x in os.getloadavg()]
     port = free_port()
     timings = Path(tempfile.mkdtemp()) / "timings.jsonl"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "decentra.cli", "app", "--port", str(port)],
-        cwd=ROOT,
-        env={**os.environ, "DECENTRA_APP_TIMINGS": str(timings)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(200):
-            try:
-                with urllib.request.urlopen(url, timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
+    env = {**os.environ, "DECENTRA_APP_TIMINGS": str(timings)}
+    with running_app(port, env=env) as (server, url):
         process = psutil.Process(server.pid)
         memory = {"idle_mb": process.memory_info().rss / 2**20}
         samples: list[float] = []
@@ -325,12 +310,6 @@ async def run(args: argparse.Namespace) -> dict:
             "memory_trace": trace,
             "target_median_ms": TARGET_MEDIAN_MS,
         }
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 def main() -> None:

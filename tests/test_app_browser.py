@@ -12,15 +12,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from viz.dashboard.server import HEADLESS_CHROMIUM_ARGS, free_port
+from viz.dashboard.server import HEADLESS_CHROMIUM_ARGS, free_port, running_app
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -60,34 +58,11 @@ def _chromium() -> str:
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory) -> Iterator[str]:
     """`decentra app` on a free port of 127.0.0.1, stopped after the module."""
-    port = free_port()
-    log = open(tmp_path_factory.mktemp("app") / "server.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "decentra.cli", "app", "--port", str(port)],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the app did not start; see {log.name}") from None
-                time.sleep(0.3)
+    with (
+        open(tmp_path_factory.mktemp("app") / "server.log", "w") as log,
+        running_app(free_port(), output=log) as (_, url),
+    ):
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

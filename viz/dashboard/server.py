@@ -9,10 +9,18 @@ being fetched from the internet.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
 import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
 
 from ..labels import check_lang
 
@@ -41,6 +49,48 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as probe:
         probe.bind((host, 0))
         return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_app(
+    port: int,
+    *,
+    env: dict[str, str] | None = None,
+    output: IO[str] | int = subprocess.DEVNULL,
+    start_timeout_s: float = 60.0,
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`decentra app --port PORT` in a subprocess, as a facilitator starts it (browser tests,
+    load check): yields the process and its URL once the page is served; stops it after.
+
+    Fails with the log's name if the app exits or has not served the page in time.
+    """
+    server = subprocess.Popen(
+        [sys.executable, "-m", "decentra.cli", "app", "--port", str(port)],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + start_timeout_s
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log = getattr(output, "name", "its output (not kept)")
+                    raise RuntimeError(f"the app did not start; see {log}") from None
+                time.sleep(0.3)
+        yield server, url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def check_port(host: str, port: int) -> None:
