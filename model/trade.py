@@ -119,18 +119,11 @@ def solve_equilibrium(
         lu.inverse if lu is not None else _NO_INVERSE, tol, max_iter, CHORD_CONTRACTION,
     )  # fmt: skip
     if status == _NEEDS_NEWTON:  # no earlier Jacobian, or chord steps too slow
-        one_minus_sigma = 1.0 - sigma
-        local_income = local_productivity * local
-        mu_mobile = mu * mobile
-        terms = (
-            np.log(lam) + (sigma - 1.0) * ln_a_eff,  # ln λ_i Ã_i^(σ−1)
-            one_minus_sigma,
-            phi,
-            mu_mobile,
-            mu * local_income + external_demand,
-            sigma,
-            (sigma - 1.0) * ln_a_eff - np.log(mobile_total_0),
-        )
+        terms, local_income = _wage_terms(
+            ln_a_eff, lam, phi, mobile, local, local_productivity, external_demand,
+            float(mobile_total_0), float(mu), float(sigma),
+        )  # fmt: skip
+        one_minus_sigma, mu_mobile = terms[1], terms[3]
     while status == _NEEDS_NEWTON:
         # Newton step with the analytic Jacobian (docs/ODD.md §7.3), factorised for reuse
         J = (phi * ((one_minus_sigma / (P * P)) * E)) @ phi.T
@@ -225,6 +218,26 @@ def _chord_steps(
 
 
 @kernel
+def _wage_terms(
+    ln_a_eff, lam, phi, mobile, local, local_productivity, external_demand, mobile_total_0,
+    mu, sigma,
+):  # fmt: skip
+    """The year's constant terms of the log wage equation, in the order `_wage_residual` takes
+    them (ln q, 1 − σ, φ, μ·L^M, other spending, σ, const), and local income y^A·L^A (MTHB)."""
+    local_income = local_productivity * local
+    terms = (
+        np.log(lam) + (sigma - 1.0) * ln_a_eff,  # ln λ_i Ã_i^(σ−1)
+        1.0 - sigma,
+        phi,
+        mu * mobile,
+        mu * local_income + external_demand,  # spending on modern goods by others, MTHB
+        sigma,
+        (sigma - 1.0) * ln_a_eff - np.log(mobile_total_0),
+    )
+    return terms, local_income
+
+
+@kernel
 def _chord_solve(
     v_start, ln_a_eff, lam, phi, mobile, local, local_productivity, external_demand,
     mobile_total_0, mu, sigma, inverse, tol, max_iter, contraction,
@@ -235,12 +248,11 @@ def _chord_solve(
     (MTHB), the residual norm, the iteration count and `_POLISHED` / `_NEEDS_NEWTON` /
     `_OUT_OF_ITERATIONS`; with `_NEEDS_NEWTON` the last counted iteration is the caller's.
     """
-    one_minus_sigma = 1.0 - sigma
-    ln_q = np.log(lam) + (sigma - 1.0) * ln_a_eff  # ln λ_i Ã_i^(σ−1)
-    const = (sigma - 1.0) * ln_a_eff - np.log(mobile_total_0)
-    local_income = local_productivity * local
-    mu_mobile = mu * mobile
-    other_spending = mu * local_income + external_demand
+    terms, local_income = _wage_terms(
+        ln_a_eff, lam, phi, mobile, local, local_productivity, external_demand, mobile_total_0,
+        mu, sigma,
+    )  # fmt: skip
+    ln_q, one_minus_sigma, phi, mu_mobile, other_spending, sigma, const = terms
     x = np.log(v_start)
     F, v, w, P, E, R = _wage_residual(
         x, ln_q, one_minus_sigma, phi, mu_mobile, other_spending, sigma, const
