@@ -375,19 +375,21 @@ class Economy:
     def ln_amenity(self) -> np.ndarray:
         return self.ln_amenity_fixed + self.ln_amenity_policy
 
-    def _transfers(self, gdp: float, population: np.ndarray, gpp_pc: np.ndarray) -> np.ndarray:
+    def _transfer_total(self, gdp: float) -> float:
+        """Central transfers to local governments this year (MTHB): a share of the base tax."""
         p = self.params
+        return p.transfer_share * p.tax_rate * gdp
+
+    def _transfers(self, gdp: float, population: np.ndarray, gpp_pc: np.ndarray) -> np.ndarray:
         return government.equalising_transfers(
-            p.transfer_share * p.tax_rate * gdp, population, gpp_pc, p.equalization_elasticity
+            self._transfer_total(gdp), population, gpp_pc, self.params.equalization_elasticity
         )
 
     def _remittances(self, v: np.ndarray, tax: float) -> tuple[np.ndarray, np.ndarray]:
         """(received by origin, sent from residence), MTHB; migrants send ρ_rem of their income."""
-        if not self.params.finance_channel:
-            zero = np.zeros(self.geo.n)
-            return zero, zero
-        return finance.remittance_totals(
-            self.migrant_stocks, self.migrant_income(v, tax), self.params.remittance_share
+        p = self.params
+        return finance.remittances_of_year(
+            p.finance_channel, self.migrant_stocks, v, p.capital_share, tax, p.remittance_share
         )
 
     def migrant_income(self, v: np.ndarray, tax: float) -> np.ndarray:
@@ -446,7 +448,7 @@ class Economy:
         ln_gpp_pc, transfers, local_budget, received, sent, disposable, income_pc, headcount = (
             _incomes(
                 gpp, population, self.local_tax_rate, tax,
-                p.transfer_share * p.tax_rate * gdp, p.equalization_elasticity,
+                self._transfer_total(gdp), p.equalization_elasticity,
                 self.migrant_stocks, sol.v, alpha, p.remittance_share, p.finance_channel,
                 _or(pol.leaked_transfers, zero), self.income_scale, p.poverty_line_thb_year,
                 self.poverty_log_sd,
@@ -622,12 +624,9 @@ def _incomes(
         transfer_total, population, gpp_pc, equalization_elasticity
     )
     local_budget = transfers + local_tax_rate * gpp
-    if finance_channel:
-        received, sent = finance.remittance_totals(
-            migrant_stocks, finance.migrant_income(v, alpha, tax), remittance_share
-        )
-    else:
-        received, sent = np.zeros_like(gpp), np.zeros_like(gpp)
+    received, sent = finance.remittances_of_year(
+        finance_channel, migrant_stocks, v, alpha, tax, remittance_share
+    )
     disposable = (1.0 - tax - local_tax_rate) * gpp + received - sent + leaked_transfers
     income_pc = income_scale * disposable / population * 1e6  # THB per person
     headcount = poverty.headcount(income_pc, poverty_line, poverty_log_sd)

@@ -54,6 +54,22 @@ def migrant_income(v: np.ndarray, alpha: float, tax: float) -> np.ndarray:
     return (1.0 - alpha) * (1.0 - tax) * v
 
 
+@kernel
+def remittances_of_year(
+    finance_channel: bool,
+    stocks: np.ndarray,
+    v: np.ndarray,
+    alpha: float,
+    tax: float,
+    share: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(received by origin, sent from residence), MTHB: migrants send `share` of their income
+    home; nothing flows with the finance channel off."""
+    if not finance_channel:
+        return np.zeros_like(v), np.zeros_like(v)
+    return remittance_totals(stocks, migrant_income(v, alpha, tax), share)
+
+
 def pooled_finance_flows(to_pool: np.ndarray, shares: np.ndarray) -> np.ndarray:
     """F_ij: pooled savings of i lent in j (MTHB); rows sum to i's deposits in the pool."""
     return to_pool[:, None] * shares[None, :]
