@@ -73,25 +73,20 @@ def learn_mixes_random(
     # random stream as rng.dirichlet(np.ones(3), size=n), at a quarter of its cost.
     draw = rng.standard_exponential((n, 3))
     if peer_table is not None:
-        return _learn_from_table(mix, growth, learns, u, draw, peer_table, rate, noise)
-    if cumulative is None:
-        cumulative = np.cumsum(weights, axis=1)
-    peer = np.minimum((cumulative < u[:, None] * cumulative[:, -1:]).sum(axis=1), n - 1)
-    draw *= (1.0 / ((draw[:, 0] + draw[:, 1]) + draw[:, 2]))[:, None]
-    moves = learns & (growth[peer] > growth)
-    stepped = mix + rate * (mix[peer] - mix)
-    new = np.where(moves[:, None], (1.0 - noise) * stepped + noise * draw, mix)
-    new /= new.sum(axis=1, keepdims=True)
-    return new, np.where(moves, peer, -1)
+        peer = _peers_from_table(u, peer_table)
+    else:
+        if cumulative is None:
+            cumulative = np.cumsum(weights, axis=1)
+        peer = np.minimum((cumulative < u[:, None] * cumulative[:, -1:]).sum(axis=1), n - 1)
+    return _copy_mixes(mix, growth, learns, peer, draw, rate, noise)
 
 
 @kernel
-def _learn_from_table(mix, growth, learns, u, draw, peer_table, rate, noise):
-    """The rest of `learn_mixes_random` with `peer_table` (compiled): row i's peer is the
-    number of row i's entries below u_i + i, found by bisection within the row."""
-    n = len(growth)
-    new = np.empty_like(mix)
-    copied = np.full(n, -1)
+def _peers_from_table(u, peer_table):
+    """Row i's peer: the number of row i's entries of `peer_table` below u_i + i, found by
+    bisection within the row (compiled)."""
+    n = len(u)
+    peer = np.empty(n, dtype=np.int64)
     for i in range(n):
         target = u[i] + i
         lo, hi = i * n, (i + 1) * n  # first entry ≥ target within row i
@@ -101,12 +96,25 @@ def _learn_from_table(mix, growth, learns, u, draw, peer_table, rate, noise):
                 lo = mid + 1
             else:
                 hi = mid
-        peer = min(lo - i * n, n - 1)
-        if learns[i] and growth[peer] > growth[i]:
-            copied[i] = peer
+        peer[i] = min(lo - i * n, n - 1)
+    return peer
+
+
+@kernel
+def _copy_mixes(mix, growth, learns, peer, draw, rate, noise):
+    """Governments that compare this year and whose peer grew faster move `rate` of the way to
+    the peer's mix, mixed with weight `noise` with a Dirichlet draw (unit exponentials over
+    their sum); every mix is renormalised. Returns (new mixes, peer copied or −1) (compiled)."""
+    n = len(growth)
+    new = np.empty_like(mix)
+    copied = np.full(n, -1)
+    for i in range(n):
+        j = peer[i]
+        if learns[i] and growth[j] > growth[i]:
+            copied[i] = j
             inv = 1.0 / ((draw[i, 0] + draw[i, 1]) + draw[i, 2])
             for k in range(3):
-                stepped = mix[i, k] + rate * (mix[peer, k] - mix[i, k])
+                stepped = mix[i, k] + rate * (mix[j, k] - mix[i, k])
                 new[i, k] = (1.0 - noise) * stepped + noise * (draw[i, k] * inv)
         else:
             for k in range(3):
