@@ -2,6 +2,10 @@
 
 Each year's `YearRecord` is kept as-is (NumPy arrays, no copies); the pandas tables are built
 once, on request, with the inequality metrics of `model.metrics`.
+
+The tables are assembled block by block (`_frame`): `pd.DataFrame(dict)` infers and
+consolidates every column on its own, which cost about 0.3 ms a table, a fifth of what a run
+with all outputs spends beyond the bare core (benchmarks/bench_model.py).
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ import functools
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
+from pandas.api.internals import create_dataframe_from_blocks
 
 from . import metrics
 from .economy import YearRecord
@@ -31,12 +37,47 @@ _NATIONAL_TOTALS = {
 }
 
 
+def _by_year(records: list[YearRecord], attr: str) -> np.ndarray:
+    """T × N array of one province field over the years (np.stack costs 3× more here)."""
+    return np.concatenate([getattr(r, attr) for r in records]).reshape(len(records), -1)
+
+
+@functools.lru_cache(maxsize=64)
+def _column_index(names: tuple[str, ...]) -> pd.Index:
+    """The column labels as a pandas Index, made once per set of names (immutable, shared)."""
+    return pd.Index(names)
+
+
+def _frame(columns: dict[str, np.ndarray | ExtensionArray], rows: int) -> pd.DataFrame:
+    """A DataFrame of `columns`, in order: one block for each NumPy dtype, one per extension
+    array (pandas' block constructor, pandas.api.internals).
+
+    Every column is copied into its block, so the frame shares no memory with the records or
+    with cached labels; each must be 1-D with `rows` values.
+    """
+    positions: dict[np.dtype, list[int]] = {}
+    blocks: list[tuple[np.ndarray | ExtensionArray, np.ndarray]] = []
+    values = list(columns.values())
+    for k, column in enumerate(values):
+        if column.ndim != 1 or len(column) != rows:
+            raise ValueError(f"column {list(columns)[k]!r} has shape {column.shape}, not ({rows},)")
+        if isinstance(column, np.ndarray):
+            positions.setdefault(column.dtype, []).append(k)
+        else:
+            blocks.append((column.copy(), np.array([k])))
+    for where in positions.values():
+        blocks.append((np.stack([values[k] for k in where]), np.array(where)))
+    return create_dataframe_from_blocks(
+        blocks, index=pd.RangeIndex(rows), columns=_column_index(tuple(columns))
+    )
+
+
 def model_table(records: list[YearRecord], geo: Geography) -> pd.DataFrame:
     """One row per year: national aggregates, inequality, poverty, fiscal and flow totals."""
     years = np.array([r.year for r in records])
-    gpp = np.stack([r.gpp for r in records])
-    pop = np.stack([r.population for r in records])
-    pov = np.stack([r.poverty_headcount for r in records])
+    gpp = _by_year(records, "gpp")
+    pop = _by_year(records, "population")
+    pov = _by_year(records, "poverty_headcount")
     gpp_pc = gpp / pop * 1e6
     gdp = gpp.sum(axis=1)
     total_pop = pop.sum(axis=1)
@@ -65,9 +106,9 @@ def model_table(records: list[YearRecord], geo: Geography) -> pd.DataFrame:
     rows["tax_rate"] = np.array([r.tax_rate for r in records])
     rows["fiscal_cost_mthb"] = np.array([r.policy_spending for r in records])
     for column, attr in _NATIONAL_TOTALS.items():
-        rows[column] = np.stack([getattr(r, attr) for r in records]).sum(axis=1)
+        rows[column] = _by_year(records, attr).sum(axis=1)
     rows["trade_iterations"] = np.array([r.trade_iterations for r in records])
-    return pd.DataFrame(rows)
+    return _frame(rows, len(years))
 
 
 #: Province-panel columns: name → (record attribute, scale). Units are in the names.
@@ -127,4 +168,4 @@ def province_panel(records: list[YearRecord], geo: Geography) -> pd.DataFrame:
     mix = np.concatenate([r.mix for r in records])
     for k, name in enumerate(MIX_NAMES):
         data[f"mix_{name}"] = mix[:, k]
-    return pd.DataFrame(data)
+    return _frame(data, n * t)
