@@ -48,27 +48,40 @@ def _column_index(names: tuple[str, ...]) -> pd.Index:
     return pd.Index(names)
 
 
-def _frame(columns: dict[str, np.ndarray | ExtensionArray], rows: int) -> pd.DataFrame:
+def _frame(
+    columns: dict[str | tuple[str, ...], np.ndarray | ExtensionArray], rows: int
+) -> pd.DataFrame:
     """A DataFrame of `columns`, in order: one block for each NumPy dtype, one per extension
     array (pandas' block constructor, pandas.api.internals).
 
-    Every column is copied into its block, so the frame shares no memory with the records or
-    with cached labels; each must be 1-D with `rows` values.
+    A name maps to a 1-D column of `rows` values, copied into its block, so the frame shares
+    no memory with the records or with cached labels. A tuple of names maps to a 2-D array of
+    shape (len(names), rows), one row per column, which becomes a block as it is: the caller
+    hands it over (the panel fills one in place, which saves copying every column twice).
     """
-    positions: dict[np.dtype, list[int]] = {}
+    names: list[str] = []
+    by_dtype: dict[np.dtype, tuple[list[np.ndarray], list[int]]] = {}
     blocks: list[tuple[np.ndarray | ExtensionArray, np.ndarray]] = []
-    values = list(columns.values())
-    for k, column in enumerate(values):
-        if column.ndim != 1 or len(column) != rows:
-            raise ValueError(f"column {list(columns)[k]!r} has shape {column.shape}, not ({rows},)")
+    for key, column in columns.items():
+        if isinstance(key, tuple):
+            if column.shape != (len(key), rows):
+                raise ValueError(f"columns {key} have shape {column.shape}, not {(len(key), rows)}")
+            blocks.append((column, np.arange(len(names), len(names) + len(key))))
+            names.extend(key)
+            continue
+        if column.shape != (rows,):
+            raise ValueError(f"column {key!r} has shape {column.shape}, not ({rows},)")
         if isinstance(column, np.ndarray):
-            positions.setdefault(column.dtype, []).append(k)
+            same = by_dtype.setdefault(column.dtype, ([], []))
+            same[0].append(column)
+            same[1].append(len(names))
         else:
-            blocks.append((column.copy(), np.array([k])))
-    for where in positions.values():
-        blocks.append((np.stack([values[k] for k in where]), np.array(where)))
+            blocks.append((column.copy(), np.array([len(names)])))
+        names.append(key)
+    for arrays, where in by_dtype.values():
+        blocks.append((np.stack(arrays), np.array(where)))
     return create_dataframe_from_blocks(
-        blocks, index=pd.RangeIndex(rows), columns=_column_index(tuple(columns))
+        blocks, index=pd.RangeIndex(rows), columns=_column_index(tuple(names))
     )
 
 
@@ -155,17 +168,33 @@ def _text_labels(geo: Geography, years: int) -> dict[str, pd.api.extensions.Exte
 def province_panel(records: list[YearRecord], geo: Geography) -> pd.DataFrame:
     """One row per province and year (long format), sorted by year then province."""
     n, t = geo.n, len(records)
-    data: dict[str, np.ndarray | pd.api.extensions.ExtensionArray] = {
-        "year": np.repeat([r.year for r in records], n),
-        "code": np.tile(geo.codes, t),
-        **_text_labels(geo, t),
-    }
-    for column, (attr, scale) in _PANEL_FIELDS.items():
-        values = np.concatenate([getattr(r, attr) for r in records])
-        data[column] = values * scale if scale != 1.0 else values
-    data["gpp_per_capita_thb"] = data["gpp_mthb"] / data["population"] * 1e6
-    data["net_migration"] = data["arrivals"] - data["departures"]
-    mix = np.concatenate([r.mix for r in records])
-    for k, name in enumerate(MIX_NAMES):
-        data[f"mix_{name}"] = mix[:, k]
-    return _frame(data, n * t)
+    names = _panel_float_columns()
+    floats = np.empty((len(names), n * t))  # one row per column, filled in place
+    column = dict(zip(names, floats, strict=True))
+    for name, (attr, scale) in _PANEL_FIELDS.items():
+        np.concatenate([getattr(r, attr) for r in records], out=column[name])
+        if scale != 1.0:
+            column[name] *= scale
+    np.divide(column["gpp_mthb"], column["population"], out=column["gpp_per_capita_thb"])
+    column["gpp_per_capita_thb"] *= 1e6
+    np.subtract(column["arrivals"], column["departures"], out=column["net_migration"])
+    floats[-len(MIX_NAMES) :] = np.concatenate([r.mix for r in records]).T
+    return _frame(
+        {
+            "year": np.repeat([r.year for r in records], n),
+            "code": np.tile(geo.codes, t),
+            **_text_labels(geo, t),
+            names: floats,
+        },
+        n * t,
+    )
+
+
+def _panel_float_columns() -> tuple[str, ...]:
+    """The panel's float columns, in order: the record fields, two derived, the budget mix."""
+    return (
+        *_PANEL_FIELDS,
+        "gpp_per_capita_thb",
+        "net_migration",
+        *(f"mix_{name}" for name in MIX_NAMES),
+    )
