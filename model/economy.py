@@ -83,6 +83,12 @@ def _cached(key: tuple, make) -> tuple[np.ndarray, ...]:
     return found
 
 
+def clear_caches() -> None:
+    """Forget cached calibrations and derived matrices (benchmarks time cold starts with it)."""
+    _CALIBRATIONS.clear()
+    _DERIVED.clear()
+
+
 def calibrate(geo: Geography, p: Parameters) -> Calibration:
     """Exact inversion at 2019: productivities reproduce every GPP, amenities zero net migration."""
     key = (
@@ -118,14 +124,28 @@ def calibrate(geo: Geography, p: Parameters) -> Calibration:
     supply = lam * np.exp((sigma - 1.0) * ln_a_eff) * v ** (1.0 - sigma)
     price_term = supply @ phi
     ln_omega = trade.log_real_income(v, price_term, p.capital_share, p.tax_rate, mu, sigma)
-    costs = migration.moving_costs(
-        geo.distance_km, p.migration_cost_fixed, p.migration_cost_distance, p.distance_scale_km
-    )
     beta = p.migration_choice_sensitivity
-    ln_amenity = migration.invert_amenities(mobile, ln_omega, costs, beta)
-    stocks = migration.initial_migrant_stocks(
-        mobile, population, geo.population_registered.astype(float), costs, beta
-    )
+
+    def migration_part() -> tuple[np.ndarray, ...]:
+        costs = migration.moving_costs(
+            geo.distance_km, p.migration_cost_fixed, p.migration_cost_distance, p.distance_scale_km
+        )
+        ln_attractiveness = migration.balancing_attractiveness(mobile, costs, beta)
+        stocks = migration.initial_migrant_stocks(
+            mobile, population, geo.population_registered.astype(float), costs, beta
+        )
+        return ln_attractiveness, stocks
+
+    # Independent of σ and the trade parameters, and half a cold calibration's cost: cached
+    # on its own, so a sweep over trade parameters skips it.
+    ln_attractiveness, stocks = _cached(
+        (
+            "migration calibration", geo, mu, beta, p.migration_cost_fixed,
+            p.migration_cost_distance, p.distance_scale_km,
+        ),
+        migration_part,
+    )  # fmt: skip
+    ln_amenity = migration.amenities_from_attractiveness(ln_attractiveness, ln_omega, beta)
     cal = Calibration(
         gpp, population, mobile, local, v, capital, ln_a, price_term, ln_amenity, stocks
     )

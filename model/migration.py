@@ -157,10 +157,25 @@ def invert_amenities(
     tol: float = 1e-11,
     max_iter: int = 100,
 ) -> np.ndarray:
-    """ln B_j that makes net migration zero everywhere (spec §7b), normalised to mean zero.
+    """ln B_j that makes net migration zero everywhere (spec §7b), normalised to mean zero."""
+    ln_a = balancing_attractiveness(mobile, costs, beta, tol=tol, max_iter=max_iter)
+    return amenities_from_attractiveness(ln_a, log_real_income, beta)
+
+
+def balancing_attractiveness(
+    mobile: np.ndarray,
+    costs: np.ndarray,
+    beta: float,
+    *,
+    tol: float = 1e-11,
+    max_iter: int = 100,
+) -> np.ndarray:
+    """ln a_j = β·U_j with zero net migration everywhere (spec §7b), up to a constant.
 
     Zero net migration means Σ_i L^M_i π_ij = L^M_j for every j: a balancing problem in the
-    attractiveness a_j = exp(β·U_j), solved by Newton's method to `tol` in log units.
+    attractiveness a_j = exp(β·U_j), solved by Newton's method to `tol` in log units. It
+    depends on L^M, the moving costs and β only, not on incomes: a sweep over trade
+    parameters reuses it (`model.economy.calibrate`).
     """
     log_kernel = -beta * costs
 
@@ -179,9 +194,15 @@ def invert_amenities(
 
     kernel = np.exp(log_kernel - log_kernel.max(axis=1, keepdims=True))
     a = _fit_attractiveness(mobile, kernel, tol, 2000)
-    ln_a = solvers.newton(fun, np.log(a), tol=tol, max_iter=max_iter, what="amenity inversion",
+    return solvers.newton(fun, np.log(a), tol=tol, max_iter=max_iter, what="amenity inversion",
                           stall_tol=1e-6)  # fmt: skip
-    ln_b = ln_a / beta - log_real_income
+
+
+def amenities_from_attractiveness(
+    ln_attractiveness: np.ndarray, log_real_income: np.ndarray, beta: float
+) -> np.ndarray:
+    """ln B_j = ln a_j / β − ln ω_j, normalised to mean zero (U_j = ln ω_j + ln B_j)."""
+    ln_b = ln_attractiveness / beta - log_real_income
     return ln_b - ln_b.mean()
 
 

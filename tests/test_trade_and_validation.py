@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from model import DecentraModel, Parameters, synthetic_geography
-from model.economy import Economy
+from model.economy import Economy, calibrate, clear_caches
 from model.trade import EquilibriumError, JacobianLU, solve_equilibrium, trade_flows
 from model.validation import (
     break_point,
@@ -28,6 +28,23 @@ def test_inversion_reproduces_every_province_gpp(thailand):
 def test_inversion_on_a_synthetic_geography_with_other_parameters():
     model = DecentraModel(synthetic_geography(60, 5), seed=1, sigma=3.5, mu=0.3, alpha=0.5)
     assert calibration_residual(model) < 1e-8
+
+
+def test_calibration_reuses_its_migration_part_exactly(thailand):
+    """The migration part of the calibration is cached apart (it does not depend on σ): a
+    calibration that reuses it equals one computed from scratch, bit for bit."""
+    other = Parameters().replace(sigma=4.2, tfp_growth=0.03)
+    calibrate(thailand, Parameters())  # fills the migration part for the default μ, β, costs
+    reused = calibrate(thailand, other)
+    clear_caches()
+    fresh = calibrate(thailand, other)
+    for name, value in vars(fresh).items():
+        np.testing.assert_array_equal(getattr(reused, name), value, err_msg=name)
+    assert calibration_residual(DecentraModel(thailand, other, seed=1)) < 1e-8
+    # a different μ gets its own migration part
+    assert calibrate(thailand, other.replace(mu=0.3)).migrant_stocks.sum() == pytest.approx(
+        0.3 * thailand.population.sum(), rel=1e-12
+    )
 
 
 def test_trade_identities_with_external_demand(thailand):
