@@ -462,96 +462,70 @@ class Economy:
         population = self.population
         gdp = float(gpp.sum())
         zero = self._zero
-
-        # 3. incomes, taxes, transfers, remittances, poverty
         tax = p.tax_rate + pol.budget / gdp
-        ln_gpp_pc, transfers, local_budget, received, sent, disposable, income_pc, headcount = (
-            _incomes(
-                gpp, population, self.local_tax_rate, tax,
-                self._transfer_total(gdp), p.equalization_elasticity,
-                self.migrant_stocks, sol.v, alpha, p.remittance_share, p.finance_channel,
-                _or(pol.leaked_transfers, zero), self.income_scale, p.poverty_line_thb_year,
-                self.poverty_log_sd,
-            )
-        )  # fmt: skip
-        self.poor_persons = headcount * population
-        if pol.poor_transfers is not None:  # cash to the poor lifts those near the line
-            per_poor = (
-                self.income_scale * pol.poor_transfers * 1e6 / np.maximum(self.poor_persons, 1.0)
-            )
-            headcount = poverty.headcount_after_transfers(
-                income_pc, p.poverty_line_thb_year, self.poverty_log_sd, per_poor
-            )
-            disposable = disposable + pol.poor_transfers
-        ln_omega = trade.log_real_income(sol.v, sol.P, alpha, tax, mu, sigma)
-        self._ln_gpp_pc_history.append(ln_gpp_pc)
-        if len(self._ln_gpp_pc_history) > p.learning_window_years + 1:
-            self._ln_gpp_pc_history.pop(0)
 
-        # 4. financial channel; 5. local governments spend
-        claims = pol.pool_claims
-        savings, shares, pooled_in, pooled_out, investment, capital = _finance(
-            disposable, p.saving_rate, alpha, sol.v, self.mobile, self.capital,
-            self.attractiveness, p.return_elasticity, self.home_share, _or(claims, zero),
-            p.finance_channel, local_budget, self.mix, _or(pol.investment, zero),
-            p.depreciation,
-        )  # fmt: skip
-        if p.finance_channel and claims is not None:
-            pool = float(pooled_out.sum())
-            self.last_pool_shares = pooled_in / pool if pool > 0 else shares
+        # The random numbers of steps 5 and 6 are drawn here, in their order: learning's
+        # (state-independent) first, then the productivity shocks; steps 3–6 then run as one
+        # compiled call (`_steps_3_to_6`, speed only), whose parts are the functions that
+        # define the equations (`_incomes`, `_finance`, `_local_spending`, …).
+        history = self._ln_gpp_pc_history  # ln GPP per capita of the last years, oldest first
+        drop_oldest = len(history) + 1 > p.learning_window_years + 1
+        earlier = history[1:] if drop_oldest else history  # this year's value comes next
+        learning = _NO_LEARNING if not earlier else _RANDOM if p.shocks else _EXPECTED
+        if learning == _RANDOM:
+            uniforms, exponentials = government.learning_draws(self.rng, self.geo.n)
         else:
-            self.last_pool_shares = shares
-        capacity, ln_amenity_policy = _local_spending(
-            local_budget, self.mix, _or(pol.capacity_spending, zero),
-            _or(pol.amenity_spending, zero), gpp, self.capacity, p.capacity_effect,
-            p.capacity_decay, self.capacity_floor, self.ln_amenity_policy, p.amenity_effect,
-            p.amenity_decay,
-        )  # fmt: skip
-
-        # 5. (cont.) some local governments learn from peers
-        mix = self.mix
-        if len(self._ln_gpp_pc_history) > 1:
-            span = len(self._ln_gpp_pc_history) - 1
-            growth = (self._ln_gpp_pc_history[-1] - self._ln_gpp_pc_history[0]) / span
-            if p.shocks:
-                mix, _ = government.learn_mixes_random(
-                    mix,
-                    growth,
-                    self.knowledge_weights,
-                    self.rng,
-                    p.learning_probability,
-                    p.learning_rate,
-                    p.learning_noise,
-                    self.knowledge_cumulative,
-                    peer_table=self.knowledge_peer_table,
-                )
-            else:
-                mix = government.learn_mixes_expected(
-                    mix, growth, self.knowledge_weights, p.learning_probability, p.learning_rate
-                )
-
-        # 6. knowledge channel
-        ln_productivity = self.ln_productivity + p.tfp_growth
-        if p.knowledge_channel:
-            ln_productivity = ln_productivity + knowledge.spillover_inflow(
-                self.ln_productivity, capacity, self.knowledge_weights, p.spillover_rate
-            )
+            uniforms, exponentials = _NO_DRAWS
+        shocks = zero
         if p.shocks and p.shock_sd > 0:
-            ln_productivity = ln_productivity + knowledge.productivity_shocks(
+            shocks = knowledge.productivity_shocks(
                 self.rng,
                 self.geo.region,
                 len(self.geo.region_names),
                 p.shock_sd,
                 p.shock_regional_correlation,
             )
+        poor_transfers = pol.poor_transfers
+        (
+            ln_gpp_pc, transfers, local_budget, received, sent, disposable, headcount,
+            self.poor_persons, ln_omega, savings, shares, pooled_in, pooled_out, investment,
+            capital, capacity, ln_amenity_policy, mix, ln_productivity, utility,
+        ) = _steps_3_to_6(
+            # 3. incomes, taxes, transfers, remittances, poverty
+            gpp, population, self.local_tax_rate, tax, self._transfer_total(gdp),
+            p.equalization_elasticity, self.migrant_stocks, sol.v, sol.P, alpha, mu, sigma,
+            p.remittance_share, p.finance_channel, _or(pol.leaked_transfers, zero),
+            _or(poor_transfers, zero), poor_transfers is not None, self.income_scale,
+            p.poverty_line_thb_year, self.poverty_log_sd,
+            # 4. financial channel; 5. local governments spend
+            p.saving_rate, self.mobile, self.capital, self.attractiveness, p.return_elasticity,
+            self.home_share, _or(pol.pool_claims, zero), self.mix, _or(pol.investment, zero),
+            p.depreciation, _or(pol.capacity_spending, zero), _or(pol.amenity_spending, zero),
+            self.capacity, p.capacity_effect, p.capacity_decay, self.capacity_floor,
+            self.ln_amenity_policy, p.amenity_effect, p.amenity_decay,
+            # 5. (cont.) some local governments learn from peers
+            learning == _RANDOM, earlier[0] if earlier else zero, len(earlier), uniforms,
+            exponentials, self.knowledge_peer_table, p.learning_probability, p.learning_rate,
+            p.learning_noise,
+            # 6. knowledge channel; 7. (first part) utility of living in each province
+            self.ln_productivity, p.tfp_growth, p.knowledge_channel, self.knowledge_weights,
+            p.spillover_rate, shocks, self.ln_amenity_fixed, p.congestion, self.population_0,
+        )  # fmt: skip
+        history.append(ln_gpp_pc)
+        if drop_oldest:
+            history.pop(0)
+        if learning == _EXPECTED:  # the deterministic switch (shocks off)
+            growth = (ln_gpp_pc - earlier[0]) / len(earlier)
+            mix = government.learn_mixes_expected(
+                self.mix, growth, self.knowledge_weights, p.learning_probability, p.learning_rate
+            )
+        if p.finance_channel and pol.pool_claims is not None:
+            pool = float(pooled_out.sum())
+            self.last_pool_shares = pooled_in / pool if pool > 0 else shares
+        else:
+            self.last_pool_shares = shares
 
         # 7. migration channel and demography
-        utility = (
-            ln_omega
-            + self.ln_amenity_fixed
-            + ln_amenity_policy
-            - p.congestion * np.log(population / self.population_0)
-        )
         if p.migration_channel:
             mobile, stocks, departures, arrivals, move_rates = migration.migrate(
                 self.mobile,
@@ -620,8 +594,8 @@ class Economy:
 
 
 # ---------------------------------------------------------------------- compiled year steps
-# The arithmetic of steps 3–5 in three compiled calls (speed only, see model/jit.py): each
-# calls the domain functions that define the equations (government, finance, poverty,
+# The arithmetic of steps 3–6 in one compiled call, `_steps_3_to_6` (speed only, see
+# model/jit.py), made of one function per step; they call the domain functions that define the equations (government, finance, poverty,
 # knowledge), so the equations live in one place. Policy arrays that are None are passed as
 # zeros: adding 0.0 changes no number, so a year without policies is the baseline bit for bit.
 
@@ -653,6 +627,92 @@ def _incomes(
     return (
         np.log(gpp_pc), transfers, local_budget, received, sent, disposable, income_pc,
         headcount,
+    )  # fmt: skip
+
+
+# Learning in `_steps_3_to_6`: none (first year), peers drawn at random, or (shocks off) the
+# deterministic switch, which runs after it in NumPy.
+_NO_LEARNING, _RANDOM, _EXPECTED = 0, 1, 2
+_NO_DRAWS = (np.empty(0), np.empty((0, 3)))  # writable like real draws: one compiled type
+
+
+@kernel
+def _steps_3_to_6(
+    gpp, population, local_tax_rate, tax, transfer_total, equalization_elasticity,
+    migrant_stocks, v, P, alpha, mu, sigma, remittance_share, finance_channel,
+    leaked_transfers, poor_transfers, has_poor_transfers, income_scale, poverty_line,
+    poverty_log_sd,
+    saving_rate, mobile, capital, attractiveness, return_elasticity, home_share, pool_claims,
+    mix, policy_investment, depreciation, policy_capacity, policy_amenity, capacity,
+    capacity_effect, capacity_decay, capacity_floor, ln_amenity_policy, amenity_effect,
+    amenity_decay,
+    learn_from_peers, ln_gpp_pc_earlier, years_earlier, uniforms, exponentials, peer_table,
+    learning_probability, learning_rate, learning_noise,
+    ln_productivity, tfp_growth, knowledge_channel, knowledge_weights, spillover_rate, shocks,
+    ln_amenity_fixed, congestion, population_0,
+):  # fmt: skip
+    """Steps 3–6 of a year and the utility of step 7 in one compiled call (speed only): the
+    same functions, in the same order, as one call each from Python would run.
+
+    `years_earlier` and `ln_gpp_pc_earlier` are the learning window (the oldest ln GPP per
+    capita kept and how many years before this one it is); `uniforms` and `exponentials` are
+    learning's random numbers (`government.learning_draws`), `shocks` the productivity shocks
+    (zeros without), both drawn before the call so the random stream keeps its order.
+    """
+    # 3. incomes, taxes, transfers, remittances, poverty
+    ln_gpp_pc, transfers, local_budget, received, sent, disposable, income_pc, headcount = (
+        _incomes(
+            gpp, population, local_tax_rate, tax, transfer_total, equalization_elasticity,
+            migrant_stocks, v, alpha, remittance_share, finance_channel, leaked_transfers,
+            income_scale, poverty_line, poverty_log_sd,
+        )
+    )  # fmt: skip
+    poor_persons = headcount * population
+    if has_poor_transfers:  # cash to the poor lifts those near the line
+        per_poor = income_scale * poor_transfers * 1e6 / np.maximum(poor_persons, 1.0)
+        headcount = poverty.headcount_after_transfers(
+            income_pc, poverty_line, poverty_log_sd, per_poor
+        )
+        disposable = disposable + poor_transfers
+    ln_omega = trade.log_real_income(v, P, alpha, tax, mu, sigma)
+
+    # 4. financial channel; 5. local governments spend
+    savings, shares, pooled_in, pooled_out, investment, new_capital = _finance(
+        disposable, saving_rate, alpha, v, mobile, capital, attractiveness, return_elasticity,
+        home_share, pool_claims, finance_channel, local_budget, mix, policy_investment,
+        depreciation,
+    )  # fmt: skip
+    new_capacity, new_ln_amenity_policy = _local_spending(
+        local_budget, mix, policy_capacity, policy_amenity, gpp, capacity, capacity_effect,
+        capacity_decay, capacity_floor, ln_amenity_policy, amenity_effect, amenity_decay,
+    )  # fmt: skip
+
+    # 5. (cont.) some local governments learn from peers
+    new_mix = mix
+    if learn_from_peers:
+        growth = (ln_gpp_pc - ln_gpp_pc_earlier) / years_earlier
+        new_mix = government.copy_peer_mixes(
+            mix, growth, uniforms, exponentials, peer_table, learning_probability,
+            learning_rate, learning_noise,
+        )[0]  # fmt: skip
+
+    # 6. knowledge channel
+    new_ln_productivity = ln_productivity + tfp_growth
+    if knowledge_channel:
+        new_ln_productivity = new_ln_productivity + knowledge.spillover_inflow(
+            ln_productivity, new_capacity, knowledge_weights, spillover_rate
+        )
+    new_ln_productivity = new_ln_productivity + shocks
+
+    # 7. utility of living in each province (this year's incomes, next year's amenities)
+    utility = (
+        ln_omega + ln_amenity_fixed + new_ln_amenity_policy
+        - congestion * np.log(population / population_0)
+    )  # fmt: skip
+    return (
+        ln_gpp_pc, transfers, local_budget, received, sent, disposable, headcount, poor_persons,
+        ln_omega, savings, shares, pooled_in, pooled_out, investment, new_capital, new_capacity,
+        new_ln_amenity_policy, new_mix, new_ln_productivity, utility,
     )  # fmt: skip
 
 

@@ -44,6 +44,19 @@ def peer_search_table(cumulative: np.ndarray) -> np.ndarray:
     return (cumulative / cumulative[:, -1:] + np.arange(n)[:, None]).ravel()
 
 
+def learning_draws(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """One year's random numbers of peer learning: 2n uniforms (who compares this year; where
+    in its peer distribution each government looks) and n×3 unit exponentials (the
+    Dirichlet(1, 1, 1) noise: exponentials over their row sum, the same numbers and random
+    stream as rng.dirichlet(np.ones(3), size=n), at a quarter of its cost).
+
+    Every government draws the same numbers each year, whether it learns or not, so a change
+    in one province's fortunes does not shift the random stream of the others.
+    """
+    uniforms = rng.random(2 * n)  # the same numbers as two draws of n
+    return uniforms, rng.standard_exponential((n, 3))
+
+
 def learn_mixes_random(
     mix: np.ndarray,
     growth: np.ndarray,
@@ -58,27 +71,31 @@ def learn_mixes_random(
 ) -> tuple[np.ndarray, np.ndarray]:
     """One year of peer learning; returns (new mixes, index of the peer copied or −1).
 
-    Every government draws the same random numbers each year (whether it learns or not), so
-    a change in one province's fortunes does not shift the random stream of the others.
     `cumulative` may pass `np.cumsum(weights, axis=1)` when it is kept between years;
     `peer_table` may pass `peer_search_table(cumulative)`, which finds all peers with one
     binary search instead of N² comparisons (the same peers unless a draw falls within
     ~1e-14 of a boundary between two peers' shares).
     """
     n = len(growth)
-    uniforms = rng.random(2 * n)  # the same numbers as two draws of n
-    learns = uniforms[:n] < probability
-    u = uniforms[n:]
-    # Dirichlet(1, 1, 1) draws: unit exponentials over their row sum, the same numbers and
-    # random stream as rng.dirichlet(np.ones(3), size=n), at a quarter of its cost.
-    draw = rng.standard_exponential((n, 3))
+    uniforms, exponentials = learning_draws(rng, n)
     if peer_table is not None:
-        peer = _peers_from_table(u, peer_table)
-    else:
-        if cumulative is None:
-            cumulative = np.cumsum(weights, axis=1)
-        peer = np.minimum((cumulative < u[:, None] * cumulative[:, -1:]).sum(axis=1), n - 1)
-    return _copy_mixes(mix, growth, learns, peer, draw, rate, noise)
+        return copy_peer_mixes(
+            mix, growth, uniforms, exponentials, peer_table, probability, rate, noise
+        )
+    if cumulative is None:
+        cumulative = np.cumsum(weights, axis=1)
+    u = uniforms[n:]
+    peer = np.minimum((cumulative < u[:, None] * cumulative[:, -1:]).sum(axis=1), n - 1)
+    return _copy_mixes(mix, growth, uniforms[:n] < probability, peer, exponentials, rate, noise)
+
+
+@kernel
+def copy_peer_mixes(mix, growth, uniforms, exponentials, peer_table, probability, rate, noise):
+    """`learn_mixes_random` on its random numbers (`learning_draws`) and `peer_table`
+    (compiled): who compares, whom, and the copy."""
+    n = len(growth)
+    peer = _peers_from_table(uniforms[n:], peer_table)
+    return _copy_mixes(mix, growth, uniforms[:n] < probability, peer, exponentials, rate, noise)
 
 
 @kernel

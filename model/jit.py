@@ -2,7 +2,7 @@
 
 A year of the 77-province model is a few hundred operations on 77-element vectors, so NumPy's
 ~1–2 µs per call, not arithmetic, sets its cost. What runs every year (the trade
-equilibrium's chord steps, steps 3–5 of the cycle, the migration update, peer learning), the
+equilibrium's chord steps, steps 3–6 of the cycle as one call, the migration update), the
 calibration's fitting loops and the model table's inequality metrics are compiled with numba
 instead: the same arithmetic on the same NumPy arrays, one call instead of dozens (ODD §7.13a).
 

@@ -55,6 +55,7 @@ def calibrate_income_scale(
     return float(np.exp(brentq(gap, -20.0, 20.0, xtol=1e-14)))
 
 
+@kernel
 def headcount_after_transfers(
     mean_income: np.ndarray,
     poverty_line: float,
