@@ -596,8 +596,9 @@ class Economy:
 # ---------------------------------------------------------------------- compiled year steps
 # The arithmetic of steps 3–6 in one compiled call, `_steps_3_to_6` (speed only, see
 # model/jit.py), made of one function per step; they call the domain functions that define
-# the equations (government, finance, poverty, knowledge), so each equation lives in one place. Policy arrays that are None are passed as
-# zeros: adding 0.0 changes no number, so a year without policies is the baseline bit for bit.
+# the equations (government, finance, poverty, knowledge), so each equation lives in one
+# place. Policy arrays that are None are passed as zeros: adding 0.0 changes no number, so a
+# year without policies is the baseline bit for bit.
 
 
 def _or(amounts: np.ndarray | None, zero: np.ndarray) -> np.ndarray:
