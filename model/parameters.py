@@ -299,7 +299,10 @@ class Parameters:
         raise ParameterError(f"unknown parameter {name!r}; allowed names: {allowed}")
 
     def replace(self, **overrides: Any) -> Parameters:
-        """A copy with some parameters changed (names or aliases), validated."""
+        """A copy with some parameters changed (names or aliases), validated (itself when
+        nothing changes: a `Parameters` is immutable and was validated when made)."""
+        if not overrides:
+            return self
         resolved: dict[str, Any] = {}
         for name, value in overrides.items():
             real = self.resolve_name(name)
