@@ -18,7 +18,10 @@ CPU time per step of the server and of every other process by kind (Chromium's r
 and main processes; Playwright's driver and this script, which only measure), less sensitive to
 other load on the machine than the latencies. The load average is printed before and after.
 Every tab steps again as soon as its year shows (a closed loop), so the latency is about
-sessions × CPU per step / cores once the cores are saturated. The browsers run on the same
+sessions × CPU per step / cores once the cores are saturated. With ``--pace Y`` each tab
+instead clicks Step Y times a second, as Play does at speed Y (the page's default is 4 years
+a second), starting at staggered moments, or at once when a year took longer than 1/Y s:
+the load of a room whose participants press Play. The browsers run on the same
 machine as the server, so they compete with it for the cores: the numbers are an upper bound
 for a room where participants use their own laptops.
 Results are printed and written to results/bench_app/<time>.json. Target: median ≤ 100 ms.
@@ -178,8 +181,11 @@ async def tab(
     samples: list[float],
     lost: list[str],
     notes: list[str],
+    pace: float = 0.0,
+    offset_s: float = 0.0,
 ) -> int:
-    """One browser tab: pick a scenario, then step (resetting at 2050) until the clock stops."""
+    """One browser tab: pick a scenario, then step (resetting at 2050) until the clock stops;
+    `pace` steps a second (0: again as soon as a year shows), the first `offset_s` later."""
     context = await browser.new_context(viewport={"width": 1600, "height": 1000})
     page = await context.new_page()
     page.on(
@@ -200,7 +206,12 @@ async def tab(
     await clock.all_open.wait()
     resets = steps = 0
     year = int((await page.get_attribute(".decentra-panel-a .dmap", "data-year")) or 0)
+    await asyncio.sleep(offset_s)
+    tick = time.monotonic()
     while time.monotonic() < clock.stop_at:
+        if pace > 0:  # the next click at the play speed's tick (at once if behind)
+            await asyncio.sleep(max(tick - time.monotonic(), 0.0))
+            tick = max(tick, time.monotonic() - 1.0 / pace) + 1.0 / pace
         if year >= 2050:
             await page.click(".decentra-reset")
             await page.wait_for_selector(".decentra-panel-a .dmap[data-year='2019']")
@@ -242,9 +253,21 @@ async def run(args: argparse.Namespace) -> dict:
             browser = await p.chromium.launch(
                 executable_path=chromium, args=list(HEADLESS_CHROMIUM_ARGS)
             )
+            offsets = [k / (args.sessions * args.pace) if args.pace > 0 else 0.0 for k in
+                       range(args.sessions)]  # fmt: skip
             tasks = [
                 asyncio.create_task(
-                    tab(browser, url, SCENARIOS[k % len(SCENARIOS)], clock, samples, lost, notes)
+                    tab(
+                        browser,
+                        url,
+                        SCENARIOS[k % len(SCENARIOS)],
+                        clock,
+                        samples,
+                        lost,
+                        notes,
+                        args.pace,
+                        offsets[k],
+                    )
                 )
                 for k in range(args.sessions)
             ]
@@ -288,6 +311,7 @@ async def run(args: argparse.Namespace) -> dict:
             "load_average_before": load_before,
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
             "sessions": args.sessions,
+            "pace_years_per_s": args.pace or "closed loop",
             "seconds": round(duration, 1),
             "steps": len(samples),
             "clicks_sent": len(samples) + len(lost),
@@ -299,6 +323,7 @@ async def run(args: argparse.Namespace) -> dict:
             "browser_latency": summary(samples),
             "server_model_step": summary(server_side.get("model_step", [])),
             "server_step_and_redraw": summary(server_side.get("step_and_redraw", [])),
+            "server_full_gc": summary(server_side.get("full_gc", [])),
             "server_cpu_ms_per_step": round(1e3 * server_cpu_s / max(len(samples), 1), 1),
             "browsers_cpu_ms_per_step": round(1e3 * browsers_cpu_s / max(len(samples), 1), 1),
             "cpu_ms_per_step_by_process": {
@@ -316,6 +341,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=10, help="browser tabs (default 10)")
     parser.add_argument("--seconds", type=float, default=120.0, help="stepping time (default 120)")
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=0.0,
+        help="Step clicks a second per tab, as Play at that speed (default 0: closed loop, "
+        "each tab steps again as soon as its year shows)",
+    )
     args = parser.parse_args()
     result = asyncio.run(run(args))
     out = ROOT / "results" / "bench_app"
@@ -323,9 +355,10 @@ def main() -> None:
     path = out / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
     path.write_text(json.dumps(result, indent=2))
     b, s, m = result["browser_latency"], result["server_step_and_redraw"], result["memory_mb"]
-    step = result["server_model_step"]
+    step, gc = result["server_model_step"], result["server_full_gc"]
     print(
-        f"{result['sessions']} sessions x {result['seconds']} s: {result['steps']} steps "
+        f"{result['sessions']} sessions x {result['seconds']} s "
+        f"(pace: {result['pace_years_per_s']}): {result['steps']} steps "
         f"({result['steps_per_s']}/s), {result['resets']} resets, "
         f"load average before {result['load_average_before']}, at end "
         f"{result['load_average_at_end']}"
@@ -348,6 +381,10 @@ def main() -> None:
     )
     for line in result["lost_steps"][:5] + result["browser_console"][:10]:
         print("   ", line)
+    print(
+        f"server full garbage collections (every session waits): {gc.get('n', 0)}, "
+        f"median {gc.get('median_ms', '-')} ms, worst {gc.get('max_ms', '-')} ms"
+    )
     print(
         f"server memory: idle {m['idle_mb']} MB, tabs open {m['tabs_open_mb']} MB, end "
         f"{m['end_mb']} MB (growth while stepping {result['memory_growth_while_stepping_mb']} MB)"

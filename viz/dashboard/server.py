@@ -147,9 +147,12 @@ def freeze_startup_objects() -> None:
     import viz.app  # noqa: F401
     from model.jit import warm_up
 
+    from .timing import watch_full_collections
+
     warm_up()
     gc.collect()
     gc.freeze()
+    watch_full_collections()
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, lang: str = "en") -> None:
