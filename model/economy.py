@@ -353,15 +353,15 @@ class Economy:
                 # renormalising would divert lagging provinces from the frontier to a lagging
                 # university nearby.
                 weights = weights * (1.0 + self.knowledge_link_boost)
-            cumulative = np.cumsum(weights, axis=1)  # peer draws (speed only)
-            return weights, cumulative, government.peer_search_table(cumulative)
+            # peer draws search the cumulative weights (speed only)
+            return weights, government.peer_search_table(np.cumsum(weights, axis=1))
 
         if self.knowledge_link_boost.any():
             derived = _read_only(make())
         else:
             key = ("knowledge", geo, p.spillover_half_distance_km, p.university_weight)
             derived = _cached(key, make)
-        self.knowledge_weights, self.knowledge_cumulative, self.knowledge_peer_table = derived
+        self.knowledge_weights, self.knowledge_peer_table = derived
 
     def set_parameters(self, **overrides) -> None:
         """Change parameters between steps (validated); derived matrices follow."""

@@ -148,20 +148,6 @@ def _migrate_occupied(mobile, stocks, utility, kernel, beta, rate):
     return new_mobile, new_stocks, leaving, arriving, rates
 
 
-def invert_amenities(
-    mobile: np.ndarray,
-    log_real_income: np.ndarray,
-    costs: np.ndarray,
-    beta: float,
-    *,
-    tol: float = 1e-11,
-    max_iter: int = 100,
-) -> np.ndarray:
-    """ln B_j that makes net migration zero everywhere (spec §7b), normalised to mean zero."""
-    ln_a = balancing_attractiveness(mobile, costs, beta, tol=tol, max_iter=max_iter)
-    return amenities_from_attractiveness(ln_a, log_real_income, beta)
-
-
 def balancing_attractiveness(
     mobile: np.ndarray,
     costs: np.ndarray,
