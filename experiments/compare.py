@@ -7,9 +7,12 @@ reported as the mean paired difference with a 95% t-interval of that mean over r
 
 from __future__ import annotations
 
+import gc
 import math
 import multiprocessing
 import os
+import threading
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -21,6 +24,7 @@ import pandas as pd
 from scipy import stats
 
 from model.economy import BASE_YEAR
+from model.jit import warm_up
 from model.trade import EquilibriumError
 from scenarios import Scenario
 
@@ -102,7 +106,8 @@ def execute(
                 progress(1)
             yield out
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
+    pool, _ = start_pool(workers)
+    with pool:
         futures = [pool.submit(run_one, **job) for job in jobs]
         for future in as_completed(futures):
             out = future.result()
@@ -111,20 +116,64 @@ def execute(
             yield out
 
 
-def pool_context(preload: str = "experiments.warm") -> multiprocessing.context.BaseContext:
-    """The start method of every process pool here: forkserver where there is one, else spawn.
+START_METHOD_VARIABLE = "DECENTRA_START_METHOD"
+START_METHODS = ("fork", "forkserver", "spawn")
 
-    fork() from a process that already runs threads (BLAS, pyarrow, tqdm) can deadlock; the
-    forkserver preloads `preload` once (by default `experiments.warm`: the runners and the
-    model's compiled kernels), so workers start fast and their first run is not slower than
-    the others. Chosen explicitly, so whatever another library set globally (mesa.batch_run
-    forces spawn) does not apply.
+
+def pool_context(preload: str = "experiments.warm") -> multiprocessing.context.BaseContext:
+    """The start method of every process pool here (chosen explicitly, so whatever another
+    library set globally does not apply: mesa.batch_run forces spawn).
+
+    fork where that is safe: this process runs no Python thread but the main one, so no
+    Python-level lock can be held at the fork. Workers then start in milliseconds with all
+    this process has imported; `start_pool` loads the compiled kernels here first so they
+    inherit those too. The native threads libraries keep here (jemalloc's background thread
+    behind pandas/pyarrow, OpenBLAS's pool) are fork-safe: both re-initialise in the child
+    through pthread_atfork. Otherwise (a notebook kernel, Dask or any other thread running)
+    forkserver, which first imports `preload` (by default `experiments.warm`: the runners and
+    the kernels) into a fresh interpreter, about 2.7 s here before the first worker starts;
+    spawn where neither exists. DECENTRA_START_METHOD=fork|forkserver|spawn overrides the
+    choice.
     """
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload([preload])
+    chosen = os.environ.get(START_METHOD_VARIABLE, "").strip()
+    if chosen and chosen not in START_METHODS:
+        raise ValueError(
+            f"environment variable {START_METHOD_VARIABLE}={chosen!r}: allowed values are "
+            f"{', '.join(START_METHODS)}"
+        )
+    available = multiprocessing.get_all_start_methods()
+    if not chosen:
+        if "fork" in available and threading.active_count() == 1:
+            chosen = "fork"
+        else:
+            chosen = "forkserver" if "forkserver" in available else "spawn"
+    ctx = multiprocessing.get_context(chosen)
+    if chosen == "forkserver":
+        ctx.set_forkserver_preload([preload])
     return ctx
+
+
+def start_pool(
+    workers: int, initializer: Callable[[], None] | None = None
+) -> tuple[ProcessPoolExecutor, str]:
+    """A process pool of `workers` processes, all started before it is returned, and its start
+    method (see `pool_context`)."""
+    context = pool_context()
+    method = context.get_start_method()
+    if method == "fork":
+        warm_up()  # the workers inherit the loaded kernels (a no-op once loaded)
+        gc.freeze()  # what exists now is shared: the workers' collections never touch it
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=initializer)
+    with warnings.catch_warnings():
+        # Python 3.12 warns at every fork of a process with more than one OS thread; the
+        # only others here are the fork-safe native ones `pool_context` checked for.
+        warnings.filterwarnings("ignore", r".*multi-threaded, use of fork", DeprecationWarning)
+        # one trivial task per worker: a pool starts processes only as tasks wait
+        for started in [pool.submit(int) for _ in range(workers)]:
+            started.result()
+    if method == "fork":
+        gc.unfreeze()
+    return pool, method
 
 
 def progress_bar(total: int, description: str, quiet: bool):
@@ -133,6 +182,7 @@ def progress_bar(total: int, description: str, quiet: bool):
         return None
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread, so a process pool started later may fork
     return tqdm(total=total, desc=description, unit="run", dynamic_ncols=True, leave=False)
 
 

@@ -30,7 +30,7 @@ import time
 import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future
 from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +43,7 @@ from model import metrics
 from model.jit import warm_up
 from scenarios import Scenario
 
-from .compare import pool_context
+from .compare import start_pool
 from .design import DesignMatrix, make_design
 from .schema import Experiment, Variable, apply_policy_values, load_experiment, model_overrides
 from .storage import _atomic_write, _package_version, now_iso, provenance, write_json
@@ -288,12 +288,7 @@ class _PoolEngine(_Engine):
 
     def __init__(self, workers: int) -> None:
         self.slots = workers
-        context = pool_context()
-        self.method = context.get_start_method()
-        self.pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_limit_threads)
-        # start every worker now (one task each: the pool starts workers as tasks wait)
-        for started in [self.pool.submit(int) for _ in range(workers)]:
-            started.result()
+        self.pool, self.method = start_pool(workers, initializer=_limit_threads)
 
     def submit(self, experiment: Any, tasks: list[Task]) -> Future:
         return self.pool.submit(run_chunk, experiment, tasks)

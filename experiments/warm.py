@@ -1,4 +1,5 @@
-"""Imported by the forkserver before it forks pool workers (`experiments.compare.pool_context`).
+"""Imported by the forkserver before it forks pool workers, where pools do not fork the main
+process itself (`experiments.compare.pool_context`).
 
 Importing this loads the runners and the model's compiled kernels once, in the forkserver; the
 workers forked from it inherit them, so their first run does not pay for loading the kernels.

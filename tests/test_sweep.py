@@ -91,6 +91,33 @@ def test_serial_pool_and_dask_give_identical_results(serial, tmp_path):
     assert a == b  # the files themselves, not only the values
 
 
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_pool_start_methods_give_identical_results(serial, tmp_path, monkeypatch, method):
+    monkeypatch.setenv("DECENTRA_START_METHOD", method)
+    runs = sweep(tmp_path, method, workers=2)
+    assert runs.attrs["engine"] == f"pool of 2 processes ({method})"
+    pd.testing.assert_frame_equal(runs, serial)
+
+
+def test_pools_fork_only_where_no_other_python_thread_runs(monkeypatch):
+    """fork where this process runs one Python thread; forkserver beside others (a notebook
+    kernel, Dask's threads); the environment variable overrides, and a wrong value is named."""
+    import threading
+
+    from experiments.compare import pool_context
+
+    monkeypatch.delenv("DECENTRA_START_METHOD", raising=False)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert pool_context().get_start_method() == "fork"
+    monkeypatch.setattr(threading, "active_count", lambda: 3)
+    assert pool_context().get_start_method() == "forkserver"
+    monkeypatch.setenv("DECENTRA_START_METHOD", "spawn")
+    assert pool_context().get_start_method() == "spawn"
+    monkeypatch.setenv("DECENTRA_START_METHOD", "fork-please")
+    with pytest.raises(ValueError, match="DECENTRA_START_METHOD='fork-please'.*fork, forkserver"):
+        pool_context()
+
+
 def test_manifest_has_provenance_seeds_and_per_run_status(serial):
     folder = Path(serial.attrs["folder"])
     manifest = json.loads((folder / "manifest.json").read_text())
