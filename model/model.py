@@ -64,7 +64,7 @@ class DecentraModel(mesa.Model):
         super().__init__(rng=seed)
         self.seed = seed
         self.geography = geography if geography is not None else load_thailand()
-        self.parameters = (parameters or Parameters()).replace(**overrides)
+        self.parameters = (parameters or Parameters.defaults()).replace(**overrides)
         self.economy = Economy(self.geography, self.parameters, self.rng, policies, BASE_YEAR)
         self.provinces = [ProvinceAgent(self, i) for i in range(self.geography.n)]
         self.records: list[YearRecord] = []

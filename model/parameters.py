@@ -262,17 +262,16 @@ class Parameters:
         doc="stochastic elements on (shocks, noisy mixes, random learning)")  # fmt: skip
 
     def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            low, high = f.metadata["bounds"]
-            if isinstance(value, bool) and f.type not in ("bool", bool):
-                raise ParameterError(f"parameter {f.name!r} must be a number, got {value!r}")
-            if f.metadata["integer"] and float(value) != int(value):
-                raise ParameterError(f"parameter {f.name!r} must be a whole number, got {value!r}")
+        for name, low, high, integer, number_only, symbol, unit in _CHECKS:
+            value = getattr(self, name)
+            if number_only and isinstance(value, bool):
+                raise ParameterError(f"parameter {name!r} must be a number, got {value!r}")
+            if integer and float(value) != int(value):
+                raise ParameterError(f"parameter {name!r} must be a whole number, got {value!r}")
             if not (low <= float(value) <= high):
                 raise ParameterError(
-                    f"parameter {f.name!r} ({f.metadata['symbol']}) = {value!r} is out of bounds; "
-                    f"allowed: {low:g} ≤ {f.name} ≤ {high:g} {f.metadata['unit']}"
+                    f"parameter {name!r} ({symbol}) = {value!r} is out of bounds; "
+                    f"allowed: {low:g} ≤ {name} ≤ {high:g} {unit}"
                 )
         sigma, mu = self.elasticity_substitution, self.modern_share
         if mu >= (sigma - 1.0) / sigma:
@@ -289,14 +288,17 @@ class Parameters:
     @classmethod
     def resolve_name(cls, name: str) -> str:
         """Map a name or its ASCII alias (e.g. ``sigma``) to the parameter's name."""
-        fields = {f.name: f for f in dataclasses.fields(cls)}
-        if name in fields:
+        if name in _FIELDS:
             return name
-        for f in fields.values():
-            if f.metadata["alias"] == name:
-                return f.name
-        allowed = ", ".join(sorted(fields))
+        if name in _ALIASES:
+            return _ALIASES[name]
+        allowed = ", ".join(sorted(_FIELDS))
         raise ParameterError(f"unknown parameter {name!r}; allowed names: {allowed}")
+
+    @classmethod
+    def defaults(cls) -> Parameters:
+        """The defaults: one shared object (immutable), made once instead of per model."""
+        return _DEFAULTS
 
     def replace(self, **overrides: Any) -> Parameters:
         """A copy with some parameters changed (names or aliases), validated (itself when
@@ -313,9 +315,29 @@ class Parameters:
         return dataclasses.asdict(self)
 
 
+#: Each parameter's field by name, and the name of each alias (made once: building them per
+#: lookup cost more than a sweep run's other set-up).
+_FIELDS: dict[str, dataclasses.Field] = {f.name: f for f in dataclasses.fields(Parameters)}
+_ALIASES: dict[str, str] = {
+    f.metadata["alias"]: f.name for f in _FIELDS.values() if f.metadata["alias"]
+}
+#: What `Parameters.__post_init__` checks for each field: name, bounds, whole number, whether a
+#: bool is refused (number fields), symbol and unit for the message.
+_CHECKS: tuple[tuple[str, float, float, bool, bool, str, str], ...] = tuple(
+    (
+        f.name, *f.metadata["bounds"], f.metadata["integer"], f.type not in ("bool", bool),
+        f.metadata["symbol"], f.metadata["unit"],
+    )
+    for f in _FIELDS.values()
+)  # fmt: skip
+
+
+_DEFAULTS = Parameters()
+
+
 def _coerce(name: str, value: Any) -> Any:
     """Turn a CLI string or a number into the parameter's type, with a clear error."""
-    f = {f.name: f for f in dataclasses.fields(Parameters)}[name]
+    f = _FIELDS[name]
     if f.type in ("bool", bool):
         if isinstance(value, bool):
             return value

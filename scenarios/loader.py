@@ -67,7 +67,7 @@ class Scenario:
         return overrides
 
     def model_parameters(self, **extra: Any) -> Parameters:
-        return Parameters().replace(**{**self.parameter_overrides(), **extra})
+        return Parameters.defaults().replace(**{**self.parameter_overrides(), **extra})
 
     def total_budget_mthb(self, years: int | None = None) -> float:
         """MTHB spent by all policies over the run (budget × active years)."""
