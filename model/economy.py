@@ -376,7 +376,9 @@ class Economy:
     @property
     def local_productivity(self) -> np.ndarray:
         """y^A_i(t) = y^A_i(0)·A_i(t)/A_i(0), MTHB per person."""
-        return self.local_productivity_0 * np.exp(self.ln_productivity - self.ln_productivity_0)
+        return _local_productivity(
+            self.local_productivity_0, self.ln_productivity, self.ln_productivity_0
+        )
 
     @property
     def current_gpp(self) -> np.ndarray:
@@ -416,17 +418,33 @@ class Economy:
         """Nominal income of a mobile worker, (1 − α)·v·(1 − τ), MTHB per person."""
         return finance.migrant_income(v, self.params.capital_share, tax)
 
-    def _relax_policy_state(self) -> None:
-        """Policy-made f_i, h_i and Ext_i fade towards their defaults (δ_f, δ_h, δ_X; §8).
-
-        Exact no-op at the defaults, so a run without policies is untouched.
-        """
+    def _relax_arguments(self) -> tuple:
+        """`_relax`'s arguments: policy-made f_i, h_i and Ext_i fade towards their defaults
+        (δ_f, δ_h, δ_X; §8), an exact no-op at the defaults (a run without policies is
+        untouched)."""
         p = self.params
-        self.attractiveness, self.home_share, self.external_demand = _relax(
+        return (
             self.attractiveness, p.financial_attractiveness, p.attractiveness_decay,
             self.home_share, p.home_bias, p.home_share_decay,
             self.external_demand, p.external_demand_decay,
         )  # fmt: skip
+
+    def _step_7_general(self, utility: np.ndarray) -> tuple:
+        """Step 7 where `_step_7` does not apply (a province without mobile workers, or the
+        migration channel off): next year's L^M, L^A, S, departures, arrivals, move rates."""
+        p = self.params
+        growth = 1.0 + p.natural_growth
+        if p.migration_channel:
+            mobile, stocks, departures, arrivals, move_rates = migration.migrate(
+                self.mobile, self.migrant_stocks, utility, self.moving_costs,
+                p.migration_choice_sensitivity, p.migration_rate, self.moving_kernel,
+            )  # fmt: skip
+            stocks *= growth  # a new array: grow it in place
+        else:
+            mobile, stocks = self.mobile, self.migrant_stocks * growth
+            departures = arrivals = np.zeros(self.geo.n)
+            move_rates = None
+        return mobile * growth, self.local * growth, stocks, departures, arrivals, move_rates
 
     # ------------------------------------------------------------------ the yearly cycle
     def cycle(self) -> YearRecord:
@@ -440,15 +458,18 @@ class Economy:
             policy.apply(self)
 
         # 2. trade equilibrium
-        ln_a_eff = self.ln_productivity + alpha * np.log(self.capital / self.mobile)
+        ln_a_eff, lam, local_productivity = _trade_inputs(
+            self.ln_productivity, self.ln_productivity_0, self.local_productivity_0,
+            self.capital, self.mobile, self.mobile_total_0, alpha,
+        )  # fmt: skip
         sol = trade.solve_equilibrium(
             self._v_guess,
             ln_a_eff,
-            self.mobile / self.mobile_total_0,
+            lam,
             self.phi,
             self.mobile,
             self.local,
-            self.local_productivity,
+            local_productivity,
             self.external_demand,
             self.mobile_total_0,
             mu,
@@ -476,20 +497,18 @@ class Economy:
             uniforms, exponentials = government.learning_draws(self.rng, self.geo.n)
         else:
             uniforms, exponentials = _NO_DRAWS
-        shocks = zero
-        if p.shocks and p.shock_sd > 0:
-            shocks = knowledge.productivity_shocks(
-                self.rng,
-                self.geo.region,
-                len(self.geo.region_names),
-                p.shock_sd,
-                p.shock_regional_correlation,
-            )
+        has_shocks = p.shocks and p.shock_sd > 0
+        normals = (
+            knowledge.shock_normals(self.rng, len(self.geo.region_names), self.geo.n)
+            if has_shocks
+            else _NO_NORMALS
+        )
         poor_transfers = pol.poor_transfers
         (
             ln_gpp_pc, transfers, local_budget, received, sent, disposable, headcount,
             self.poor_persons, ln_omega, savings, shares, pooled_in, pooled_out, investment,
-            capital, capacity, ln_amenity_policy, mix, ln_productivity, utility,
+            capital, capacity, ln_amenity_policy, mix, ln_productivity, utility, productivity,
+            amenity,
         ) = _steps_3_to_6(
             # 3. incomes, taxes, transfers, remittances, poverty
             gpp, population, self.local_tax_rate, tax, self._transfer_total(gdp),
@@ -509,7 +528,8 @@ class Economy:
             p.learning_noise,
             # 6. knowledge channel; 7. (first part) utility of living in each province
             self.ln_productivity, p.tfp_growth, p.knowledge_channel, self.knowledge_weights,
-            p.spillover_rate, shocks, self.ln_amenity_fixed, p.congestion, self.population_0,
+            p.spillover_rate, has_shocks, normals, self.geo.region, p.shock_sd,
+            p.shock_regional_correlation, self.ln_amenity_fixed, p.congestion, self.population_0,
         )  # fmt: skip
         history.append(ln_gpp_pc)
         if drop_oldest:
@@ -525,25 +545,18 @@ class Economy:
         else:
             self.last_pool_shares = shares
 
-        # 7. migration channel and demography
-        if p.migration_channel:
-            mobile, stocks, departures, arrivals, move_rates = migration.migrate(
-                self.mobile,
-                self.migrant_stocks,
-                utility,
-                self.moving_costs,
-                p.migration_choice_sensitivity,
-                p.migration_rate,
-                self.moving_kernel,
-            )
-            self._migration_flow_parts = (self.mobile, move_rates)
-            stocks *= 1.0 + p.natural_growth  # a new array: grow it in place
-        else:
-            mobile = self.mobile
-            stocks = self.migrant_stocks * (1.0 + p.natural_growth)
-            departures = arrivals = np.zeros(self.geo.n)
-            self._migration_flow_parts = None
-        growth_factor = 1.0 + p.natural_growth
+        # 7. migration channel and demography; then the policy-made f, h and Ext relax (§8)
+        moved = False
+        if p.migration_channel:  # the common case in one compiled call (speed only)
+            moved, mobile, local, stocks, departures, arrivals, move_rates, relaxed = _step_7(
+                self.mobile, self.local, self.migrant_stocks, utility, self.moving_kernel,
+                p.migration_choice_sensitivity, p.migration_rate, p.natural_growth,
+                *self._relax_arguments(),
+            )  # fmt: skip
+        if not moved:
+            mobile, local, stocks, departures, arrivals, move_rates = self._step_7_general(utility)
+            relaxed = _relax(*self._relax_arguments())
+        self._migration_flow_parts = (self.mobile, move_rates) if p.migration_channel else None
 
         record = YearRecord(
             year=self.year,
@@ -552,11 +565,11 @@ class Economy:
             mobile=self.mobile,
             local=self.local,
             capital=self.capital,
-            productivity=np.exp(self.ln_productivity),
+            productivity=productivity,
             capacity=self.capacity,
             home_share=self.home_share.copy() if p.finance_channel else np.ones(self.geo.n),
             attractiveness=self.attractiveness.copy(),
-            amenity=np.exp(self.ln_amenity),
+            amenity=amenity,
             mix=self.mix,
             migrant_stocks=self.migrant_stocks,
             modern_wage=sol.v,
@@ -584,10 +597,8 @@ class Economy:
         self.ln_amenity_policy = ln_amenity_policy
         self.mix = mix
         self.ln_productivity = ln_productivity
-        self.mobile = mobile * growth_factor
-        self.local = self.local * growth_factor
-        self.migrant_stocks = stocks  # grown above
-        self._relax_policy_state()
+        self.mobile, self.local, self.migrant_stocks = mobile, local, stocks
+        self.attractiveness, self.home_share, self.external_demand = relaxed
         self.year += 1
         self.last = record
         return record
@@ -635,6 +646,7 @@ def _incomes(
 # deterministic switch, which runs after it in NumPy.
 _NO_LEARNING, _RANDOM, _EXPECTED = 0, 1, 2
 _NO_DRAWS = (np.empty(0), np.empty((0, 3)))  # writable like real draws: one compiled type
+_NO_NORMALS = np.empty(0)
 
 
 @kernel
@@ -649,16 +661,19 @@ def _steps_3_to_6(
     amenity_decay,
     learn_from_peers, ln_gpp_pc_earlier, years_earlier, uniforms, exponentials, peer_table,
     learning_probability, learning_rate, learning_noise,
-    ln_productivity, tfp_growth, knowledge_channel, knowledge_weights, spillover_rate, shocks,
+    ln_productivity, tfp_growth, knowledge_channel, knowledge_weights, spillover_rate,
+    has_shocks, shock_normals, region, shock_sd, shock_correlation,
     ln_amenity_fixed, congestion, population_0,
 ):  # fmt: skip
     """Steps 3–6 of a year and the utility of step 7 in one compiled call (speed only): the
-    same functions, in the same order, as one call each from Python would run.
+    same functions, in the same order, as one call each from Python would run. Also returns
+    the year's A_i and B_i (levels, for its record).
 
     `years_earlier` and `ln_gpp_pc_earlier` are the learning window (the oldest ln GPP per
     capita kept and how many years before this one it is); `uniforms` and `exponentials` are
-    learning's random numbers (`government.learning_draws`), `shocks` the productivity shocks
-    (zeros without), both drawn before the call so the random stream keeps its order.
+    learning's random numbers (`government.learning_draws`), `shock_normals` the shocks'
+    (`knowledge.shock_normals`, used where `has_shocks`), both drawn before the call so the
+    random stream keeps its order.
     """
     # 3. incomes, taxes, transfers, remittances, poverty
     ln_gpp_pc, transfers, local_budget, received, sent, disposable, income_pc, headcount = (
@@ -703,7 +718,10 @@ def _steps_3_to_6(
         new_ln_productivity = new_ln_productivity + knowledge.spillover_inflow(
             ln_productivity, new_capacity, knowledge_weights, spillover_rate
         )
-    new_ln_productivity = new_ln_productivity + shocks
+    if has_shocks:
+        new_ln_productivity = new_ln_productivity + knowledge.shocks_from_normals(
+            shock_normals, region, shock_sd, shock_correlation
+        )
 
     # 7. utility of living in each province (this year's incomes, next year's amenities)
     utility = (
@@ -714,6 +732,7 @@ def _steps_3_to_6(
         ln_gpp_pc, transfers, local_budget, received, sent, disposable, headcount, poor_persons,
         ln_omega, savings, shares, pooled_in, pooled_out, investment, new_capital, new_capacity,
         new_ln_amenity_policy, new_mix, new_ln_productivity, utility,
+        np.exp(ln_productivity), np.exp(ln_amenity_fixed + ln_amenity_policy),
     )  # fmt: skip
 
 
@@ -756,6 +775,54 @@ def _local_spending(
         amenity_effect * amenity_spending / gpp
     )
     return new_capacity, new_ln_amenity
+
+
+@kernel
+def _local_productivity(local_productivity_0, ln_productivity, ln_productivity_0):
+    """y^A_i(t) = y^A_i(0)·A_i(t)/A_i(0), MTHB per person."""
+    return local_productivity_0 * np.exp(ln_productivity - ln_productivity_0)
+
+
+@kernel
+def _trade_inputs(
+    ln_productivity, ln_productivity_0, local_productivity_0, capital, mobile, mobile_total_0,
+    alpha,
+):  # fmt: skip
+    """What the year's trade equilibrium takes from the state (spec §3): ln Ã_i =
+    ln A_i + α·ln(K_i/L^M_i), λ_i = L^M_i/L^M_0 and y^A_i (MTHB per person)."""
+    ln_a_eff = ln_productivity + alpha * np.log(capital / mobile)
+    lam = mobile / mobile_total_0
+    local = _local_productivity(local_productivity_0, ln_productivity, ln_productivity_0)
+    return ln_a_eff, lam, local
+
+
+@kernel
+def _step_7(
+    mobile, local, stocks, utility, moving_kernel, beta, migration_rate, natural_growth,
+    attractiveness, f0, attractiveness_decay, home_share, h0, home_share_decay,
+    external_demand, external_demand_decay,
+):  # fmt: skip
+    """Step 7 with the migration channel on, where every province has mobile workers (the
+    common case: `migration.migrate`'s compiled path), natural growth, and `_relax`, in one
+    compiled call (speed only). Returns (moved, L^M, L^A, S of next year, departures,
+    arrivals, move rates, relaxed f, h, Ext); where the compiled path does not apply, moved is
+    False and the caller takes `Economy._step_7_general`."""
+    relaxed = _relax(
+        attractiveness, f0, attractiveness_decay, home_share, h0, home_share_decay,
+        external_demand, external_demand_decay,
+    )  # fmt: skip
+    result = None
+    if mobile.min() > 0.0:  # also False for NaN
+        result = migration._migrate_occupied(
+            mobile, stocks, utility, moving_kernel, beta, migration_rate
+        )
+    if result is None:
+        return False, mobile, local, stocks, mobile, mobile, stocks, relaxed
+    new_mobile, new_stocks, departures, arrivals, rates = result
+    growth = 1.0 + natural_growth
+    new_stocks *= growth
+    new_mobile *= growth  # new arrays: grown in place
+    return True, new_mobile, local * growth, new_stocks, departures, arrivals, rates, relaxed
 
 
 @kernel

@@ -50,8 +50,22 @@ def productivity_shocks(
     regional_correlation: float,
 ) -> np.ndarray:
     """ε_i = σ_A·(ρ_A·z_region(i) + sqrt(1 − ρ_A²)·z_i), z ~ N(0, 1)."""
-    z_all = rng.standard_normal(n_regions + len(region))  # the same numbers as two draws
-    z_region, z = z_all[:n_regions], z_all[n_regions:]
+    normals = shock_normals(rng, n_regions, len(region))
+    return shocks_from_normals(normals, region, sd, regional_correlation)
+
+
+def shock_normals(rng: np.random.Generator, n_regions: int, n: int) -> np.ndarray:
+    """A year's standard normals for the shocks: the regions' first, then the provinces'."""
+    return rng.standard_normal(n_regions + n)  # the same numbers as two draws
+
+
+@kernel
+def shocks_from_normals(
+    z_all: np.ndarray, region: np.ndarray, sd: float, regional_correlation: float
+) -> np.ndarray:
+    """ε_i of `productivity_shocks` from its normals (`shock_normals`)."""
+    n = len(region)
+    z_region, z = z_all[: len(z_all) - n], z_all[len(z_all) - n :]
     return sd * (
         regional_correlation * z_region[region] + np.sqrt(1.0 - regional_correlation**2) * z
     )
