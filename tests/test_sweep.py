@@ -114,7 +114,7 @@ def test_pools_fork_only_where_no_other_python_thread_runs(monkeypatch):
     monkeypatch.setenv("DECENTRA_START_METHOD", "spawn")
     assert pool_context().get_start_method() == "spawn"
     monkeypatch.setenv("DECENTRA_START_METHOD", "fork-please")
-    with pytest.raises(ValueError, match="DECENTRA_START_METHOD='fork-please'.*fork, forkserver"):
+    with pytest.raises(ValueError, match=r"DECENTRA_START_METHOD='fork-please'.*fork, forkserver"):
         pool_context()
 
 
