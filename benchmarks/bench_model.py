@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 import mesa  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from machine import probe_line  # noqa: E402
 
 from model import DecentraModel, Economy, Parameters, load_thailand, synthetic_geography  # noqa: E402
 from model.economy import calibrate, clear_caches  # noqa: E402
@@ -238,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"repeats: {args.repeats} per case (budget {args.budget:.0f} s per case, min {MIN_REPEATS})"
     )
+    print(probe_line("before"))
     print(flush=True)
 
     warm_up()  # compiles the kernels, or loads them from their cache, before anything is timed
@@ -348,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         "  by CPU time (less sensitive to other load): "
         f"{1000.0 / full_cpu:.1f} runs/s, full/bare {full_cpu / bare_cpu:.3f}"
     )
+    print(probe_line("after"))
     print(f"benchmark wall time: {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 import mesa  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from machine import probe_line  # noqa: E402
 
 TARGET_RUNS_PER_S = 150.0
 TARGET_RATIO = 3.0
@@ -150,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"load average before: {load} (other work on the machine slows every case)")
     except OSError:
         pass
+    print(probe_line("before"))
     print(f"sweep: LHS, {args.runs} points × 1 replication, baseline, {args.years} years each, "
           "5 parameters varied, 8 summary metrics kept; BLAS threads = 1 per process")  # fmt: skip
     print(flush=True)
@@ -209,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"mesa.batch_run's metrics vs the sweep's (same values and seeds): largest absolute "
           f"difference {diff:.3g}")  # fmt: skip
     best = max(args.runs / s for label, s, _, _ in cases[1:])
+    print(probe_line("after"))
     print("Verdict:")
     print(f"  best 2-worker rate = {best:.1f} runs/s (target ≥ {TARGET_RUNS_PER_S:.0f}): "
           f"{'MET' if best >= TARGET_RUNS_PER_S else 'NOT MET'}")  # fmt: skip
