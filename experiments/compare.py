@@ -164,15 +164,20 @@ def start_pool(
         warm_up()  # the workers inherit the loaded kernels (a no-op once loaded)
         gc.freeze()  # what exists now is shared: the workers' collections never touch it
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=initializer)
-    with warnings.catch_warnings():
-        # Python 3.12 warns at every fork of a process with more than one OS thread; the
-        # only others here are the fork-safe native ones `pool_context` checked for.
-        warnings.filterwarnings("ignore", r".*multi-threaded, use of fork", DeprecationWarning)
-        # one trivial task per worker: a pool starts processes only as tasks wait
-        for started in [pool.submit(int) for _ in range(workers)]:
-            started.result()
-    if method == "fork":
-        gc.unfreeze()
+    try:
+        with warnings.catch_warnings():
+            # Python 3.12 warns at every fork of a process with more than one OS thread; the
+            # only others here are the fork-safe native ones `pool_context` checked for.
+            warnings.filterwarnings("ignore", r".*multi-threaded, use of fork", DeprecationWarning)
+            # one trivial task per worker: a pool starts processes only as tasks wait
+            for started in [pool.submit(int) for _ in range(workers)]:
+                started.result()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        if method == "fork":
+            gc.unfreeze()
     return pool, method
 
 
