@@ -114,10 +114,23 @@ def calibrate(geo: Geography, p: Parameters) -> Calibration:
     mobile, local = mu * population, (1.0 - mu) * population
     v = gpp / population
     capital = p.capital_output_ratio * gpp
-    phi = channel_freeness(geo.distance_km, p)
     lam = mobile / mobile.sum()
     expenditure = mu * gpp
-    ln_a_eff = trade.invert_productivity(v, lam, phi, mobile, expenditure, sigma)
+
+    def trade_part() -> tuple[np.ndarray, ...]:
+        phi = channel_freeness(geo.distance_km, p)
+        return phi, trade.fit_supply_terms(v, phi, mobile, expenditure)
+
+    # Independent of σ, and most of the trade inversion's cost: cached on its own, as is the
+    # migration part below, so a sweep over σ skips both.
+    phi, supply_terms = _cached(
+        (
+            "trade calibration", geo, mu, p.gdp_2019_mthb, p.trade_channel,
+            p.distance_elasticity, p.distance_scale_km,
+        ),
+        trade_part,
+    )  # fmt: skip
+    ln_a_eff = trade.productivity_from_supply(supply_terms, lam, v, sigma)
     ln_a = ln_a_eff - p.capital_share * np.log(capital / mobile)
     ln_a -= ln_a @ population / population.sum()
     ln_a_eff = ln_a + p.capital_share * np.log(capital / mobile)
@@ -137,7 +150,7 @@ def calibrate(geo: Geography, p: Parameters) -> Calibration:
         return ln_attractiveness, stocks
 
     # Independent of σ and the trade parameters, and half a cold calibration's cost: cached
-    # on its own, so a sweep over trade parameters skips it.
+    # on its own, so a sweep over σ or the trade parameters skips it.
     ln_attractiveness, stocks = _cached(
         (
             "migration calibration", geo, mu, beta, p.migration_cost_fixed,

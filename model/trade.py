@@ -299,9 +299,28 @@ def invert_productivity(
     """ln Ã_i (up to a common constant) that makes the observed v_i an equilibrium.
 
     The wage equation is homogeneous of degree zero in Ã, so only relative productivity is
-    identified; the level is pinned by the caller's normalisation. In gravity form the
-    condition is v_i L^M_i = w_i Σ_j φ_ij E_j / P_j(w) with P_j = Σ_k w_k φ_kj, solved for the
-    supply terms w by Newton's method (exact to `tol` in log units).
+    identified; the level is pinned by the caller's normalisation. Two parts: the supply terms
+    w, which do not depend on σ (`fit_supply_terms`), and ln Ã from w given σ
+    (`productivity_from_supply`).
+    """
+    w = fit_supply_terms(v, phi, mobile, expenditure, tol=tol, max_iter=max_iter)
+    return productivity_from_supply(w, lam, v, sigma)
+
+
+def fit_supply_terms(
+    v: np.ndarray,
+    phi: np.ndarray,
+    mobile: np.ndarray,
+    expenditure: np.ndarray,
+    *,
+    tol: float = 1e-12,
+    max_iter: int = 100,
+) -> np.ndarray:
+    """The supply terms w_i that reproduce the observed output v_i·L^M_i, largest one = 1.
+
+    In gravity form the condition is v_i L^M_i = w_i Σ_j φ_ij E_j / P_j(w) with
+    P_j = Σ_k w_k φ_kj, solved for w by Newton's method (exact to `tol` in log units). It does
+    not involve σ, so a calibration for another σ can reuse it (`economy.calibrate`).
     """
     output = v * mobile
 
@@ -322,8 +341,13 @@ def invert_productivity(
         what="productivity inversion",
         stall_tol=1e-10,
     )
-    w = np.exp(ln_w - ln_w.max())
-    # w_i = λ_i v_i^(1−σ) Ã_i^(σ−1)  →  ln Ã_i
+    return np.exp(ln_w - ln_w.max())
+
+
+def productivity_from_supply(
+    w: np.ndarray, lam: np.ndarray, v: np.ndarray, sigma: float
+) -> np.ndarray:
+    """ln Ã_i from the supply terms: w_i = λ_i v_i^(1−σ) Ã_i^(σ−1)."""
     return (np.log(w) - np.log(lam) - (1.0 - sigma) * np.log(v)) / (sigma - 1.0)
 
 

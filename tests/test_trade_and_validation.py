@@ -30,11 +30,12 @@ def test_inversion_on_a_synthetic_geography_with_other_parameters():
     assert calibration_residual(model) < 1e-8
 
 
-def test_calibration_reuses_its_migration_part_exactly(thailand):
-    """The migration part of the calibration is cached apart (it does not depend on σ): a
-    calibration that reuses it equals one computed from scratch, bit for bit."""
+def test_calibration_reuses_its_trade_and_migration_parts_exactly(thailand):
+    """The trade inversion's supply terms and the migration part of the calibration are
+    cached apart (neither depends on σ): a calibration that reuses them equals one computed
+    from scratch, bit for bit."""
     other = Parameters().replace(sigma=4.2, tfp_growth=0.03)
-    calibrate(thailand, Parameters())  # fills the migration part for the default μ, β, costs
+    calibrate(thailand, Parameters())  # fills both parts for the default μ, β, φ, costs
     reused = calibrate(thailand, other)
     clear_caches()
     fresh = calibrate(thailand, other)
