@@ -3,8 +3,9 @@
 Shared virtual machines drift by tens of per cent within minutes (other tenants' load on the
 same cores and caches), and a benchmark's result moves with them. `probe_ms` times a fixed
 workload that involves none of decentra's code, a 77×77 matrix product (BLAS) and a Python
-loop (the interpreter), so two benchmark runs can be compared by their probes: if the probe
-took 30% longer, so would every other number, whatever the code.
+loop (the interpreter): a rough sign of how busy the machine is. It is itself noisy (18–29 ms
+within an hour on the development VM); to compare two versions of the code, run them
+alternately in one sitting instead.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def probe_line(label: str) -> str:
     """A printable line with the probe, e.g. "machine probe (before): 18.3 ms"."""
     return (
         f"machine probe ({label}): {probe_ms():.1f} ms CPU for a fixed workload without "
-        "decentra's code (benchmarks/machine.py; compare runs by it: larger = slower machine)"
+        "decentra's code (benchmarks/machine.py; larger = busier machine, roughly)"
     )
 
 

@@ -42,20 +42,9 @@ def spillover_inflow(
     return (rate * capacity) * (weighted_gap @ np.ones(n))  # row sums (BLAS: no serial adds)
 
 
-def productivity_shocks(
-    rng: np.random.Generator,
-    region: np.ndarray,
-    n_regions: int,
-    sd: float,
-    regional_correlation: float,
-) -> np.ndarray:
-    """ε_i = σ_A·(ρ_A·z_region(i) + sqrt(1 − ρ_A²)·z_i), z ~ N(0, 1)."""
-    normals = shock_normals(rng, n_regions, len(region))
-    return shocks_from_normals(normals, region, sd, regional_correlation)
-
-
 def shock_normals(rng: np.random.Generator, n_regions: int, n: int) -> np.ndarray:
-    """A year's standard normals for the shocks: the regions' first, then the provinces'."""
+    """A year's standard normals for the productivity shocks (`shocks_from_normals`): the
+    regions' first, then the provinces'."""
     return rng.standard_normal(n_regions + n)  # the same numbers as two draws
 
 
@@ -63,7 +52,8 @@ def shock_normals(rng: np.random.Generator, n_regions: int, n: int) -> np.ndarra
 def shocks_from_normals(
     z_all: np.ndarray, region: np.ndarray, sd: float, regional_correlation: float
 ) -> np.ndarray:
-    """ε_i of `productivity_shocks` from its normals (`shock_normals`)."""
+    """ε_i = σ_A·(ρ_A·z_region(i) + sqrt(1 − ρ_A²)·z_i) from the year's normals z
+    (`shock_normals`)."""
     n = len(region)
     z_region, z = z_all[: len(z_all) - n], z_all[len(z_all) - n :]
     return sd * (

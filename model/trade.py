@@ -285,28 +285,6 @@ def log_real_income(
     return np.log((1.0 - alpha) * (1.0 - tax) * v) - mu / (1.0 - sigma) * np.log(P)
 
 
-def invert_productivity(
-    v: np.ndarray,
-    lam: np.ndarray,
-    phi: np.ndarray,
-    mobile: np.ndarray,
-    expenditure: np.ndarray,
-    sigma: float,
-    *,
-    tol: float = 1e-12,
-    max_iter: int = 100,
-) -> np.ndarray:
-    """ln Ã_i (up to a common constant) that makes the observed v_i an equilibrium.
-
-    The wage equation is homogeneous of degree zero in Ã, so only relative productivity is
-    identified; the level is pinned by the caller's normalisation. Two parts: the supply terms
-    w, which do not depend on σ (`fit_supply_terms`), and ln Ã from w given σ
-    (`productivity_from_supply`).
-    """
-    w = fit_supply_terms(v, phi, mobile, expenditure, tol=tol, max_iter=max_iter)
-    return productivity_from_supply(w, lam, v, sigma)
-
-
 def fit_supply_terms(
     v: np.ndarray,
     phi: np.ndarray,
@@ -316,11 +294,14 @@ def fit_supply_terms(
     tol: float = 1e-12,
     max_iter: int = 100,
 ) -> np.ndarray:
-    """The supply terms w_i that reproduce the observed output v_i·L^M_i, largest one = 1.
+    """The supply terms w_i that reproduce the observed output v_i·L^M_i, largest one = 1:
+    the first half of the 2019 inversion (`economy.calibrate`), with `productivity_from_supply`.
+    The wage equation is homogeneous of degree zero in Ã, so only relative productivity is
+    identified; the caller's normalisation pins its level.
 
     In gravity form the condition is v_i L^M_i = w_i Σ_j φ_ij E_j / P_j(w) with
     P_j = Σ_k w_k φ_kj, solved for w by Newton's method (exact to `tol` in log units). It does
-    not involve σ, so a calibration for another σ can reuse it (`economy.calibrate`).
+    not involve σ, so a calibration for another σ reuses it.
     """
     output = v * mobile
 
