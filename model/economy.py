@@ -559,16 +559,16 @@ class Economy:
             self.last_pool_shares = shares
 
         # 7. migration channel and demography; then the policy-made f, h and Ext relax (§8)
-        moved = False
         if p.migration_channel:  # the common case in one compiled call (speed only)
             moved, mobile, local, stocks, departures, arrivals, move_rates, relaxed = _step_7(
                 self.mobile, self.local, self.migrant_stocks, utility, self.moving_kernel,
                 p.migration_choice_sensitivity, p.migration_rate, p.natural_growth,
                 *self._relax_arguments(),
             )  # fmt: skip
+        else:
+            moved, relaxed = False, _relax(*self._relax_arguments())
         if not moved:
             mobile, local, stocks, departures, arrivals, move_rates = self._step_7_general(utility)
-            relaxed = _relax(*self._relax_arguments())
         self._migration_flow_parts = (self.mobile, move_rates) if p.migration_channel else None
 
         record = YearRecord(
@@ -818,8 +818,9 @@ def _step_7(
     """Step 7 with the migration channel on, where every province has mobile workers (the
     common case: `migration.migrate`'s compiled path), natural growth, and `_relax`, in one
     compiled call (speed only). Returns (moved, L^M, L^A, S of next year, departures,
-    arrivals, move rates, relaxed f, h, Ext); where the compiled path does not apply, moved is
-    False and the caller takes `Economy._step_7_general`."""
+    arrivals, move rates, relaxed f, h, Ext); where the compiled migration does not apply,
+    moved is False and the caller takes `Economy._step_7_general` (the relaxed f, h and Ext
+    still hold)."""
     relaxed = _relax(
         attractiveness, f0, attractiveness_decay, home_share, h0, home_share_decay,
         external_demand, external_demand_decay,

@@ -209,12 +209,15 @@ def _chord_steps(
         norm_new = max_abs(F_new)
         if converged:
             if norm_new <= norm:
-                return x_new, F_new, v_new, w_new, P_new, E_new, R_new, norm_new, iterations, 0
-            return x, F, v, w, P, E, R, norm, iterations, 0
+                return (
+                    x_new, F_new, v_new, w_new, P_new, E_new, R_new, norm_new, iterations,
+                    _POLISHED,
+                )  # fmt: skip
+            return x, F, v, w, P, E, R, norm, iterations, _POLISHED
         if not norm_new < contraction * norm:  # also true for NaN
-            return x, F, v, w, P, E, R, norm, iterations, 1
+            return x, F, v, w, P, E, R, norm, iterations, _NEEDS_NEWTON
         x, F, v, w, P, E, R, norm = x_new, F_new, v_new, w_new, P_new, E_new, R_new, norm_new
-    return x, F, v, w, P, E, R, norm, iterations, 2
+    return x, F, v, w, P, E, R, norm, iterations, _OUT_OF_ITERATIONS
 
 
 @kernel
@@ -259,10 +262,10 @@ def _chord_solve(
     )
     norm = max_abs(F)
     iterations = 0
-    status = 0  # a start that already meets tol is returned unchanged
+    status = _POLISHED  # a start that already meets tol is returned unchanged
     if not norm < tol:
         if inverse.shape[0] == 0:
-            iterations, status = 1, 1
+            iterations, status = 1, _NEEDS_NEWTON
         else:
             x, F, v, w, P, E, R, norm, iterations, status = _chord_steps(
                 x, F, v, w, P, E, R, norm, inverse,

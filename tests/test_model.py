@@ -128,10 +128,13 @@ def test_compiled_step_7_and_its_general_path_give_the_same_run(monkeypatch):
 
     compiled = run(years=12, seed=4)
     calls = []
+    step_7 = economy._step_7
 
     def general_only(*args):
         calls.append(1)
-        return (False, *[None] * 7)  # "not moved": the cycle then takes the general path
+        *_, relaxed = step_7(*args)
+        # "not moved": the cycle takes the general path, keeping only the relaxed f, h, Ext
+        return (False, *[None] * 6, relaxed)
 
     monkeypatch.setattr(economy, "_step_7", general_only)
     general = run(years=12, seed=4)
