@@ -357,15 +357,43 @@ def _gini_sorted(xs: np.ndarray, ws: np.ndarray) -> float:
 
 
 @kernel
+def _stable_order(x, start):
+    """The permutation sorting `x` ascending, ties by index: what a stable sort
+    (``np.argsort(x, kind="mergesort")``) gives. Insertion sort from `start` (e.g. the last
+    row's order, nearly right for a year-by-year table); if that needs more than 16 shifts an
+    element, the merge sort itself. `x` must hold no NaN."""
+    n = len(x)
+    order = start.copy()
+    shifts, limit = 0, 16 * n
+    for k in range(1, n):
+        i = order[k]
+        xi = x[i]
+        j = k - 1
+        while j >= 0 and (x[order[j]] > xi or (x[order[j]] == xi and order[j] > i)):
+            order[j + 1] = order[j]
+            j -= 1
+            shifts += 1
+            if shifts > limit:
+                return np.argsort(x, kind="mergesort")
+        order[j + 1] = i
+    return order
+
+
+@kernel
 def _inequality_rows(x, w, group, n_groups):  # fmt: skip
     t, n = x.shape
     out = np.empty((9, t))
     ones = np.ones(n)
+    order = np.arange(n)
+    xs, ws = np.empty(n), np.empty(n)
     for r in range(t):
         xr, wr = x[r], w[r]
-        order = np.argsort(xr, kind="mergesort")
-        out[0, r] = _gini_sorted(xr[order], wr[order])
-        out[1, r] = _gini_sorted(xr[order], ones)
+        order = _stable_order(xr, order)
+        for k in range(n):
+            xs[k] = xr[order[k]]
+            ws[k] = wr[order[k]]
+        out[0, r] = _gini_sorted(xs, ws)
+        out[1, r] = _gini_sorted(xs, ones)
         total_w = wr.sum()
         total_wx = (wr * xr).sum()
         mean = total_wx / total_w

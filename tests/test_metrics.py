@@ -11,6 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from model.metrics import (
+    _stable_order,
     beta_convergence,
     beta_convergence_panel,
     cv,
@@ -281,6 +282,21 @@ def test_row_variants_match_the_1d_metrics(vw, data):
     }
     for name, expected_row in expected_rows.items():
         np.testing.assert_allclose(fused[name], expected_row, rtol=1e-11, atol=1e-13, err_msg=name)
+
+
+@fast
+@given(
+    values=st.lists(st.sampled_from([0.5, 1.0, 2.0, 3.0, 7.5]) | positive, min_size=1, max_size=60),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_stable_order_is_the_stable_sort_from_any_start(values, seed):
+    """The Gini's ordering (insertion sort from last row's order, merge sort beyond 16 shifts
+    an element) is exactly a stable argsort, ties by index, whatever the starting order."""
+    x = np.array(values)
+    rng = np.random.default_rng(seed)
+    stable = np.argsort(x, kind="mergesort")
+    for start in (np.arange(x.size), rng.permutation(x.size), stable[::-1].copy(), stable):
+        np.testing.assert_array_equal(_stable_order(x, start), stable)
 
 
 @pytest.mark.parametrize(

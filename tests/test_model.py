@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import CHANNELS, DecentraModel, run, simulate, synthetic_geography
+from model import CHANNELS, DecentraModel, metrics, run, simulate, synthetic_geography
 
 
 def test_same_seed_identical_tables_different_seed_different():
@@ -69,6 +69,52 @@ def test_tables_have_every_output_of_section_10(baseline):
         assert column in panel, column
     national_net = panel.groupby("year")["net_migration"].sum()
     assert np.allclose(national_net, 0.0, atol=1e-3)
+
+
+def test_model_table_equals_its_numpy_definitions(baseline):
+    """The compiled model table (`outputs._national_rows`) against the column definitions
+    written out in NumPy from the records."""
+    records, geo = baseline.records, baseline.geography
+    table = baseline.model_table()
+
+    def by_year(attr):
+        return np.stack([getattr(r, attr) for r in records])
+
+    gpp, pop, headcount = by_year("gpp"), by_year("population"), by_year("poverty_headcount")
+    gdp, persons, poor = gpp.sum(axis=1), pop.sum(axis=1), headcount * pop
+    expected = {
+        "gdp_mthb": gdp,
+        "gdp_per_capita_thb": gdp / persons * 1e6,
+        "population": persons,
+        "bv_share_gdp": gpp[:, geo.bangkok_vicinity].sum(axis=1) / gdp,
+        "bv_share_population": pop[:, geo.bangkok_vicinity].sum(axis=1) / persons,
+        "poverty_pct": poor.sum(axis=1) / persons * 100.0,
+        "poverty_pct_northeastern": poor[:, geo.region == 5].sum(axis=1)
+        / pop[:, geo.region == 5].sum(axis=1)
+        * 100.0,
+        "tax_rate": [r.tax_rate for r in records],
+        "fiscal_cost_mthb": [r.policy_spending for r in records],
+        "transfers_mthb": by_year("transfers").sum(axis=1),
+        "remittances_mthb": by_year("remittances_sent").sum(axis=1),
+        "pooled_finance_mthb": by_year("pooled_out").sum(axis=1),
+        "investment_mthb": by_year("investment").sum(axis=1),
+        "migrants": by_year("arrivals").sum(axis=1),
+    }
+    inequality = metrics.inequality_rows(gpp / pop * 1e6, pop, geo.region)
+    expected.update(inequality, sigma_log_gpp_per_capita=inequality.pop("sigma_log"))
+    assert geo.region_names[5] == "Northeastern"
+    for column, values in expected.items():
+        np.testing.assert_allclose(table[column], values, rtol=1e-13, err_msg=column)
+    np.testing.assert_allclose(table["gdp_growth_pct"].iloc[1:], (gdp[1:] / gdp[:-1] - 1) * 100)
+    assert np.isnan(table["gdp_growth_pct"].iloc[0])
+    assert table["trade_iterations"].dtype == np.int64 and table["year"].dtype == np.int64
+
+
+def test_model_table_refuses_records_it_cannot_measure():
+    model = DecentraModel(synthetic_geography(5, seed=1), seed=1)
+    model.records[0].population[2] = 0.0  # GPP per capita becomes infinite
+    with pytest.raises(ValueError, match="finite"):
+        model.model_table()
 
 
 def test_agents_are_views_of_the_arrays(baseline):
