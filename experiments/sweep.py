@@ -39,8 +39,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model import metrics
 from model.jit import warm_up
+from model.outputs import national_columns
 from scenarios import Scenario
 
 from .compare import start_pool
@@ -109,24 +109,16 @@ def build_plan(experiment: Experiment, design: DesignMatrix) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------- one run
 def summary_metrics(model: Any) -> dict[str, float]:
-    """The summary metrics of a finished run, from its yearly records (no full tables).
-
-    Same definitions as the model table (`model.outputs.model_table`): GPP per capita in THB,
-    population weights, Bangkok-and-Vicinity mask, poverty as poor persons over population.
-    """
-    records, geo = model.records, model.geography
+    """The summary metrics of a finished run: the model table's columns (the same compiled
+    code, `model.outputs.national_columns`) of its first year, 2035 and last year only."""
+    records = model.records
     first, last = records[0], records[-1]
-
-    def gini(r: Any) -> float:
-        return metrics.gini(r.gpp / r.population * 1e6, r.population)
-
-    def poverty(r: Any) -> float:
-        return float((r.poverty_headcount * r.population).sum() / r.population.sum() * 100.0)
-
-    years = last.year - first.year
-    gdp0, gdp1 = float(first.gpp.sum()), float(last.gpp.sum())
     at_2035 = next((r for r in records if r.year == POVERTY_YEAR), None)
-    gini0, gini1 = gini(first), gini(last)
+    table = national_columns([first, last] if at_2035 is None else [first, last, at_2035],
+                             model.geography)  # fmt: skip
+    years = last.year - first.year
+    gdp0, gdp1 = float(table["gdp_mthb"][0]), float(table["gdp_mthb"][1])
+    gini0, gini1 = float(table["gini_weighted"][0]), float(table["gini_weighted"][1])
     return {
         "gdp_end_mthb": gdp1,
         "growth_pct_per_year": ((gdp1 / gdp0) ** (1.0 / years) - 1.0) * 100.0
@@ -134,10 +126,10 @@ def summary_metrics(model: Any) -> dict[str, float]:
         else math.nan,
         "gini_end": gini1,
         "gini_change": gini1 - gini0,
-        "williamson_end": metrics.williamson_cv(last.gpp / last.population * 1e6, last.population),
-        "bv_share_end": float(last.gpp[geo.bangkok_vicinity].sum() / gdp1),
-        "poverty_2035_pct": poverty(at_2035) if at_2035 is not None else math.nan,
-        "poverty_end_pct": poverty(last),
+        "williamson_end": float(table["williamson_cv"][1]),
+        "bv_share_end": float(table["bv_share_gdp"][1]),
+        "poverty_2035_pct": float(table["poverty_pct"][2]) if at_2035 is not None else math.nan,
+        "poverty_end_pct": float(table["poverty_pct"][1]),
     }
 
 

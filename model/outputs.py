@@ -104,8 +104,15 @@ def _table_layout(geo: Geography) -> tuple[np.ndarray, int, tuple[str, ...]]:
     return group, len(present), names
 
 
-def model_table(records: list[YearRecord], geo: Geography) -> pd.DataFrame:
-    """One row per year: national aggregates, inequality, poverty, fiscal and flow totals."""
+def national_columns(records: list[YearRecord], geo: Geography) -> dict[str, np.ndarray]:
+    """The model table's float columns for `records`, as NumPy arrays (no DataFrame): for code
+    that wants a few numbers of a few years, such as a sweep's summary metrics. Growth is
+    between consecutive records, as given."""
+    return dict(zip(*_national(records, geo), strict=True))
+
+
+def _national(records: list[YearRecord], geo: Geography) -> tuple[tuple[str, ...], np.ndarray]:
+    """The model table's float column names and their values, one row each."""
     t = len(records)
     fields = np.concatenate([getattr(r, attr) for attr in _TABLE_FIELDS for r in records]).reshape(
         len(_TABLE_FIELDS), t, geo.n
@@ -124,13 +131,19 @@ def model_table(records: list[YearRecord], geo: Geography) -> pd.DataFrame:
             per_capita = fields[0] / fields[1] * 1e6
         metrics.inequality_rows(per_capita, fields[1], geo.region)
         raise RuntimeError("model_table: GPP per capita or population failed a check")
+    return names, rows
+
+
+def model_table(records: list[YearRecord], geo: Geography) -> pd.DataFrame:
+    """One row per year: national aggregates, inequality, poverty, fiscal and flow totals."""
+    names, rows = _national(records, geo)
     return _frame(
         {
             "year": np.array([r.year for r in records]),
             names: rows,
             "trade_iterations": np.array([r.trade_iterations for r in records]),
         },
-        t,
+        len(records),
     )
 
 
