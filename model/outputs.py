@@ -130,7 +130,7 @@ def _national(records: list[YearRecord], geo: Geography) -> tuple[tuple[str, ...
         with np.errstate(divide="ignore", invalid="ignore"):
             per_capita = fields[0] / fields[1] * 1e6
         metrics.inequality_rows(per_capita, fields[1], geo.region)
-        raise RuntimeError("model_table: GPP per capita or population failed a check")
+        raise RuntimeError("model table: GPP per capita or population failed a check")
     return names, rows
 
 
