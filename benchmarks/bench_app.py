@@ -1,29 +1,36 @@
-"""Load check of the live dashboard: N browser sessions stepping at once for T seconds.
+"""Load check of the live dashboard: N sessions stepping at once for T seconds.
 
 Usage (from the repository root; needs Debian's chromium, see README "Live dashboard")::
 
-    .venv/bin/python benchmarks/bench_app.py                  # 10 sessions, 120 s
+    .venv/bin/python benchmarks/bench_app.py                  # 10 sessions, 120 s, Play speed
+    .venv/bin/python benchmarks/bench_app.py --pace 0         # closed loop: the server's capacity
+    .venv/bin/python benchmarks/bench_app.py --browsers 10    # every browser on this machine
     .venv/bin/python benchmarks/bench_app.py --sessions 3 --seconds 20
 
-It starts `decentra app` on a free port, opens N tabs (each its own Solara session and model)
-in one headless Chromium, picks a scenario with policies in each (so every year steps two
-models: the scenario and its baseline) and then, in every tab at once, presses "Step one year"
-and waits until the year, the map and the national charts show the new year and the browser
-has painted: that is one latency sample. A tab that reaches 2050 resets (not timed) and goes on.
+It starts `decentra app` on a free port and opens N sessions, each its own Solara kernel and
+models, each with a scenario with policies (so every year steps two models: the scenario and its
+baseline). The first `--browsers` sessions (default 1) are tabs of one headless Chromium: a tab
+presses "Step one year" and waits until the year, the map and the national charts show the new
+year and the browser has painted. The others are remote sessions (`remote_session.py`): the
+page's own websocket messages, click → the year's frame has arrived, with no drawing on this
+machine, as participants' browsers on their own laptops. A session that reaches 2050 resets
+(not timed) and goes on.
 
-Reported: the median, 95th percentile and worst latency seen by the browsers; the same split on
-the server (model step; step plus redraw of the widgets, from DECENTRA_APP_TIMINGS); and the
-server's resident memory when idle, once the tabs are open, and every 10 s until the end; the
-CPU time per step of the server and of every other process by kind (Chromium's renderers, GPU
-and main processes; Playwright's driver and this script, which only measure), less sensitive to
-other load on the machine than the latencies. The load average is printed before and after.
-Every tab steps again as soon as its year shows (a closed loop), so the latency is about
-sessions × CPU per step / cores once the cores are saturated. With ``--pace Y`` each tab
-instead clicks Step Y times a second, as Play does at speed Y (the page's default is 4 years
-a second), starting at staggered moments, or at once when a year took longer than 1/Y s:
-the load of a room whose participants press Play. The browsers run on the same
-machine as the server, so they compete with it for the cores: the numbers are an upper bound
-for a room where participants use their own laptops.
+Each session clicks Step `--pace` times a second, as Play does at that speed (default: Play's
+speed when a tab opens), starting at staggered moments, or at once when a year took longer than
+1/pace s: a room whose participants press Play. `--pace 0` is a closed loop instead: every
+session steps again as soon as its year shows, so the latency is about sessions × server CPU
+per step once the server is saturated (it handles the sessions on one core: Python's GIL).
+With `--browsers 10` all ten Chromium tabs draw on the server's two cores: ~50 ms of CPU a
+year each, four times the server's, so that measures mostly Chromium competing with the server.
+
+Reported: the median, 95th percentile and worst latency of the tabs and of the remote sessions;
+the same split on the server (model step; step plus redraw of the widgets, from
+DECENTRA_APP_TIMINGS); the server's resident memory when idle, once the sessions are open, and
+every 10 s until the end; the CPU time per step of the server and of every other process by kind
+(Chromium's renderers, GPU and main processes; Playwright's driver and this script, which drives
+the remote sessions), less sensitive to other load on the machine than the latencies. The load
+average is printed before and after.
 Results are printed and written to results/bench_app/<time>.json. Target: median ≤ 100 ms.
 """
 
@@ -45,13 +52,15 @@ from pathlib import Path
 import psutil
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
+from remote_session import ProtocolError, RemoteSession
 
+from viz.dashboard.page import DEFAULT_SPEED
 from viz.dashboard.server import HEADLESS_CHROMIUM_ARGS, free_port, running_app
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MEDIAN_MS = 100.0
 NOT_BROWSER = ("server", "driver", "harness", "other")  # kinds of `process_cpu`
-SCENARIOS = ("Local finance", "Trade corridors", "Balanced mix", "Precision poverty")
+SCENARIOS = ("Local finance", "Trade corridors", "Balanced mix", "Precision poverty targeting")
 #: One step, timed in the page: click, then wait until year badge, map and charts show the new
 #: year, then one animation frame (the paint). It resolves to [milliseconds, year shown], so a
 #: step costs the harness one round trip to the page (the tab loop needs no other query).
@@ -234,6 +243,46 @@ async def tab(
     return resets  # the context stays open until the browser closes (its CPU is still read)
 
 
+async def remote(
+    url: str,
+    scenario: str,
+    clock: Clock,
+    samples: list[float],
+    lost: list[str],
+    pace: float = 0.0,
+    offset_s: float = 0.0,
+) -> int:
+    """One participant on another machine (`RemoteSession`: the page's websocket messages, no
+    drawing): the same scenario, pacing and resets as `tab`; a sample is click → frame arrived."""
+    session = RemoteSession(url)
+    await session.open(scenario)
+    clock.tab_ready()
+    await clock.all_open.wait()
+    resets = steps = 0
+    await asyncio.sleep(offset_s)
+    tick = time.monotonic()
+    try:
+        while time.monotonic() < clock.stop_at:
+            if pace > 0:
+                await asyncio.sleep(max(tick - time.monotonic(), 0.0))
+                tick = max(tick, time.monotonic() - 1.0 / pace) + 1.0 / pace
+            if session.year >= 2050:
+                await session.reset()
+                resets, steps = resets + 1, 0
+                continue
+            try:
+                samples.append(await session.step())
+                steps += 1
+            except ProtocolError as err:
+                after = f"reset {resets}" if resets else "start"
+                lost.append(
+                    f"{scenario} (remote) at {session.year} ({steps} steps after {after}): {err}"
+                )
+    finally:
+        await session.close()
+    return resets
+
+
 async def run(args: argparse.Namespace) -> dict:
     chromium = shutil.which("chromium")
     if chromium is None:
@@ -245,7 +294,8 @@ async def run(args: argparse.Namespace) -> dict:
     with running_app(port, env=env) as (server, url):
         process = psutil.Process(server.pid)
         memory = {"idle_mb": process.memory_info().rss / 2**20}
-        samples: list[float] = []
+        samples: list[float] = []  # the browser tabs': click → painted
+        remote_samples: list[float] = []  # the remote sessions': click → frame arrived
         lost: list[str] = []
         notes: list[str] = []
         clock = Clock(args.sessions, args.seconds)
@@ -255,22 +305,15 @@ async def run(args: argparse.Namespace) -> dict:
             )
             offsets = [k / (args.sessions * args.pace) if args.pace > 0 else 0.0 for k in
                        range(args.sessions)]  # fmt: skip
-            tasks = [
-                asyncio.create_task(
-                    tab(
-                        browser,
-                        url,
-                        SCENARIOS[k % len(SCENARIOS)],
-                        clock,
-                        samples,
-                        lost,
-                        notes,
-                        args.pace,
-                        offsets[k],
-                    )
-                )
-                for k in range(args.sessions)
-            ]
+
+            def session(k: int):  # the first --browsers sessions are tabs, the others remote
+                scenario = SCENARIOS[k % len(SCENARIOS)]
+                if k < args.browsers:
+                    return tab(browser, url, scenario, clock, samples, lost, notes, args.pace,
+                               offsets[k])  # fmt: skip
+                return remote(url, scenario, clock, remote_samples, lost, args.pace, offsets[k])
+
+            tasks = [asyncio.create_task(session(k)) for k in range(args.sessions)]
             opening = asyncio.create_task(clock.all_open.wait())
             await asyncio.wait([opening, *tasks], return_when=asyncio.FIRST_COMPLETED)
             for failed in (t for t in tasks if t.done() and t.exception()):
@@ -301,6 +344,7 @@ async def run(args: argparse.Namespace) -> dict:
             children_cpu_s = meter.spent()
             browsers_cpu_s = sum(v for k, v in children_cpu_s.items() if k not in NOT_BROWSER)
             await browser.close()
+        steps = len(samples) + len(remote_samples)
         server_side: dict[str, list[float]] = {}
         for line in timings.read_text().splitlines():
             record = json.loads(line)
@@ -313,21 +357,24 @@ async def run(args: argparse.Namespace) -> dict:
             "sessions": args.sessions,
             "pace_years_per_s": args.pace or "closed loop",
             "seconds": round(duration, 1),
-            "steps": len(samples),
-            "clicks_sent": len(samples) + len(lost),
+            "browser_tabs": args.browsers,
+            "remote_sessions": args.sessions - args.browsers,
+            "steps": steps,
+            "clicks_sent": steps + len(lost),
             "clicks_seen_by_server": len(server_side.get("step_and_redraw", [])),
-            "steps_per_s": round(len(samples) / duration, 1),
+            "steps_per_s": round(steps / duration, 1),
             "resets": sum(resets),
             "lost_steps": lost,
             "browser_console": notes[:50],
             "browser_latency": summary(samples),
+            "remote_latency": summary(remote_samples),
             "server_model_step": summary(server_side.get("model_step", [])),
             "server_step_and_redraw": summary(server_side.get("step_and_redraw", [])),
             "server_full_gc": summary(server_side.get("full_gc", [])),
-            "server_cpu_ms_per_step": round(1e3 * server_cpu_s / max(len(samples), 1), 1),
+            "server_cpu_ms_per_step": round(1e3 * server_cpu_s / max(steps, 1), 1),
             "browsers_cpu_ms_per_step": round(1e3 * browsers_cpu_s / max(len(samples), 1), 1),
             "cpu_ms_per_step_by_process": {
-                kind: round(1e3 * cpu / max(len(samples), 1), 1)
+                kind: round(1e3 * cpu / max(steps, 1), 1)
                 for kind, cpu in sorted(children_cpu_s.items())
             },
             "memory_mb": {k: round(v, 1) for k, v in memory.items()},
@@ -342,39 +389,59 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=10, help="browser tabs (default 10)")
     parser.add_argument("--seconds", type=float, default=120.0, help="stepping time (default 120)")
     parser.add_argument(
+        "--browsers",
+        type=int,
+        default=1,
+        help="how many of the sessions are headless Chromium tabs on this machine; the others "
+        "are remote sessions (participants' own laptops: the page's websocket messages, no "
+        "drawing here). Default 1; --browsers 10 puts every browser on the server's cores",
+    )
+    parser.add_argument(
         "--pace",
         type=float,
-        default=0.0,
-        help="Step clicks a second per tab, as Play at that speed (default 0: closed loop, "
-        "each tab steps again as soon as its year shows)",
+        default=float(DEFAULT_SPEED),
+        help="Step clicks a second per session, as Play at that speed (default "
+        f"{DEFAULT_SPEED}, Play's speed when a tab opens); 0: a closed loop, each session "
+        "steps again as soon as its year shows (the server's capacity)",
     )
     args = parser.parse_args()
+    if not 0 <= args.browsers <= args.sessions:
+        parser.error(f"--browsers must be between 0 and --sessions ({args.sessions})")
     result = asyncio.run(run(args))
     out = ROOT / "results" / "bench_app"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.json"
     path.write_text(json.dumps(result, indent=2))
     b, s, m = result["browser_latency"], result["server_step_and_redraw"], result["memory_mb"]
+    r = result["remote_latency"]
     step, gc = result["server_model_step"], result["server_full_gc"]
     print(
         f"{result['sessions']} sessions x {result['seconds']} s "
+        f"({result['browser_tabs']} browser tabs here, {result['remote_sessions']} remote) "
         f"(pace: {result['pace_years_per_s']}): {result['steps']} steps "
         f"({result['steps_per_s']}/s), {result['resets']} resets, "
         f"load average before {result['load_average_before']}, at end "
         f"{result['load_average_at_end']}"
     )
-    print(
-        f"browser (click -> year, map, charts painted): median {b['median_ms']} ms, "
-        f"p95 {b['p95_ms']} ms, worst {b['max_ms']} ms (target median <= {TARGET_MEDIAN_MS:.0f})"
-    )
+    if b["n"]:
+        print(
+            f"browser tabs (click -> year, map, charts painted): {b['n']} years, median "
+            f"{b['median_ms']} ms, p95 {b['p95_ms']} ms, worst {b['max_ms']} ms "
+            f"(target median <= {TARGET_MEDIAN_MS:.0f})"
+        )
+    if r["n"]:
+        print(
+            f"remote sessions (click -> year's frame arrived): {r['n']} years, median "
+            f"{r['median_ms']} ms, p95 {r['p95_ms']} ms, worst {r['max_ms']} ms"
+        )
     print(
         f"server step + redraw: median {s.get('median_ms')} ms, p95 {s.get('p95_ms')} ms, "
         f"worst {s.get('max_ms')} ms; model step alone: median {step.get('median_ms')} ms; "
-        f"server CPU {result['server_cpu_ms_per_step']} ms per step "
-        f"(the browsers: {result['browsers_cpu_ms_per_step']} ms)"
+        f"server CPU {result['server_cpu_ms_per_step']} ms per step"
+        + (f" (Chromium: {result['browsers_cpu_ms_per_step']} ms per tab step)" if b["n"] else "")
     )
     by_process = ", ".join(f"{k} {v}" for k, v in result["cpu_ms_per_step_by_process"].items())
-    print(f"CPU ms per step of this benchmark's processes: {by_process}")
+    print(f"CPU ms per step (all sessions' steps) of this benchmark's processes: {by_process}")
     print(
         f"steps whose year never showed (30 s): {len(result['lost_steps'])}; Step clicks sent "
         f"{result['clicks_sent']}, handled by the server {result['clicks_seen_by_server']}"

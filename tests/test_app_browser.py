@@ -8,10 +8,13 @@ are skipped with the reason, except under CI (CI=true), where they fail: CI must
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -258,3 +261,37 @@ def test_two_sessions_keep_separate_models(browser, app_url):
     finally:
         one.close()
         two.close()
+
+
+def test_the_load_checks_remote_session_drives_its_own_model(tab, app_url):
+    """`benchmarks/remote_session.py` (the load check's participants on other machines) sends
+    the page's own messages: it picks a scenario and steps its own model, not a tab's."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from remote_session import RemoteSession
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+
+    async def remote_steps() -> tuple[str, list[int], list[float]]:
+        session = RemoteSession(app_url)
+        try:
+            await session.open("Local finance")
+            picked, years, latencies = session.scenario_shown, [], []
+            for _ in range(3):
+                latencies.append(await session.step())
+                years.append(session.year)
+            await session.reset()
+            years.append(session.year)
+            return picked, years, latencies
+        finally:
+            await session.close()
+
+    tab.step_to(2020)
+    # Playwright's sync API keeps its own event loop in this thread: the remote one gets another.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        picked, years, latencies = pool.submit(asyncio.run, remote_steps()).result(timeout=120)
+    assert picked == "Local finance"
+    assert years == [2020, 2021, 2022, 2019]
+    assert all(0 < ms < 30_000 for ms in latencies)
+    assert tab.year() == 2020  # the tab's model did not move
+    tab.assert_healthy()

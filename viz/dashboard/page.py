@@ -37,6 +37,7 @@ from .widgets import LiveViews
 
 log = logging.getLogger("decentra.app")
 SPEEDS = (1, 2, 4, 8, 12)  # years per second
+DEFAULT_SPEED = 4  # years per second, when a tab opens
 
 APP_CSS = """
 .decentra-year { font-size: 30px; font-weight: 700; margin-left: 16px; white-space: nowrap; }
@@ -99,7 +100,7 @@ def RunBar(
         with solara.Div(style={"width": "210px", "padding": "0 16px"}):
             solara.Text(t("speed", lang, n=speed.value), classes=["decentra-muted"])
             rv.Slider(
-                v_model=SPEEDS.index(speed.value) if speed.value in SPEEDS else 2,
+                v_model=SPEEDS.index(speed.value if speed.value in SPEEDS else DEFAULT_SPEED),
                 on_v_model=lambda k: speed.set(SPEEDS[int(k)]),
                 min=0,
                 max=len(SPEEDS) - 1,
@@ -169,7 +170,7 @@ def Dashboard():
     controls = solara.use_reactive(session.controls)
     playing = solara.use_reactive(False)
     finished = solara.use_reactive(False)
-    speed = solara.use_reactive(4)
+    speed = solara.use_reactive(DEFAULT_SPEED)
     view = solara.use_reactive(ViewOptions())
     province = solara.use_reactive(-1)
     step_lock = solara.use_memo(threading.Lock, [])
