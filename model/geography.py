@@ -266,6 +266,18 @@ def load_corridors(path: Path | str = CORRIDORS_CSV) -> dict[str, list[int]]:
     return {name: [code for _, code in sorted(items)] for name, items in rows.items()}
 
 
+_BUNDLED_LISTS: dict[str, list[int]] | None = None
+
+
+def _bundled_province_lists() -> dict[str, list[int]]:
+    """`load_province_lists()` of the bundled file, read once: every scenario a session builds
+    names its targets, and reading the CSV again cost about 1 ms each time (a copy is returned)."""
+    global _BUNDLED_LISTS
+    if _BUNDLED_LISTS is None:
+        _BUNDLED_LISTS = load_province_lists()
+    return {name: list(codes) for name, codes in _BUNDLED_LISTS.items()}
+
+
 def named_province_lists(geo: Geography) -> dict[str, list[int]]:
     """Target lists of the policy levers by name: eec, sez, sez_phase1/2, secondary_cities.
 
@@ -273,7 +285,7 @@ def named_province_lists(geo: Geography) -> dict[str, list[int]]:
     """
     if geo.source != "thailand":
         return {}
-    lists = load_province_lists()
+    lists = _bundled_province_lists()
     bv = set(geo.codes[geo.bangkok_vicinity].tolist())
     secondary = sorted(
         {c for name in SECONDARY_CITY_LISTS for c in lists.get(name, [])} - bv,
