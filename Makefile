@@ -39,7 +39,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
 
-bench-app: $(STAMP)  # 10 browser sessions stepping for 2 minutes (needs Debian's chromium)
+bench-app: $(STAMP)  # 10 sessions (1 Chromium tab, 9 remote) stepping for 2 minutes (needs Debian's chromium)
 	$(BIN)/python benchmarks/bench_app.py
 
 clean:
