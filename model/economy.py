@@ -517,12 +517,7 @@ class Economy:
             else _NO_NORMALS
         )
         poor_transfers = pol.poor_transfers
-        (
-            ln_gpp_pc, transfers, local_budget, received, sent, disposable, headcount,
-            self.poor_persons, ln_omega, savings, shares, pooled_in, pooled_out, investment,
-            capital, capacity, ln_amenity_policy, mix, ln_productivity, utility, productivity,
-            amenity,
-        ) = _steps_3_to_6(
+        rows, mix = _steps_3_to_6(
             # 3. incomes, taxes, transfers, remittances, poverty
             gpp, population, self.local_tax_rate, tax, self._transfer_total(gdp),
             p.equalization_elasticity, self.migrant_stocks, sol.v, sol.P, alpha, mu, sigma,
@@ -544,6 +539,12 @@ class Economy:
             p.spillover_rate, has_shocks, normals, self.geo.region, p.shock_sd,
             p.shock_regional_correlation, self.ln_amenity_fixed, p.congestion, self.population_0,
         )  # fmt: skip
+        (
+            ln_gpp_pc, transfers, local_budget, received, sent, disposable, headcount,
+            self.poor_persons, ln_omega, savings, shares, pooled_in, pooled_out, investment,
+            capital, capacity, ln_amenity_policy, ln_productivity, utility, productivity,
+            amenity,
+        ) = rows  # fmt: skip
         history.append(ln_gpp_pc)
         if drop_oldest:
             history.pop(0)
@@ -679,8 +680,9 @@ def _steps_3_to_6(
     ln_amenity_fixed, congestion, population_0,
 ):  # fmt: skip
     """Steps 3–6 of a year and the utility of step 7 in one compiled call (speed only): the
-    same functions, in the same order, as one call each from Python would run. Also returns
-    the year's A_i and B_i (levels, for its record).
+    same functions, in the same order, as one call each from Python would run. Returns the
+    year's province arrays, A_i and B_i (levels, for its record) among them, as the rows of
+    one (21, N) block, and next year's budget mix.
 
     `years_earlier` and `ln_gpp_pc_earlier` are the learning window (the oldest ln GPP per
     capita kept and how many years before this one it is); `uniforms` and `exponentials` are
@@ -741,12 +743,17 @@ def _steps_3_to_6(
         ln_omega + ln_amenity_fixed + new_ln_amenity_policy
         - congestion * np.log(population / population_0)
     )  # fmt: skip
-    return (
-        ln_gpp_pc, transfers, local_budget, received, sent, disposable, headcount, poor_persons,
-        ln_omega, savings, shares, pooled_in, pooled_out, investment, new_capital, new_capacity,
-        new_ln_amenity_policy, new_mix, new_ln_productivity, utility,
-        np.exp(ln_productivity), np.exp(ln_amenity_fixed + ln_amenity_policy),
-    )  # fmt: skip
+    # The province arrays go back as the 21 rows of one block, in this order (`cycle` names
+    # them): making a NumPy object of each of 21 arrays on the way out cost more than the copy.
+    rows = np.empty((21, gpp.size))
+    rows[0], rows[1], rows[2], rows[3] = ln_gpp_pc, transfers, local_budget, received
+    rows[4], rows[5], rows[6], rows[7] = sent, disposable, headcount, poor_persons
+    rows[8], rows[9], rows[10], rows[11] = ln_omega, savings, shares, pooled_in
+    rows[12], rows[13], rows[14], rows[15] = pooled_out, investment, new_capital, new_capacity
+    rows[16], rows[17], rows[18] = new_ln_amenity_policy, new_ln_productivity, utility
+    rows[19] = np.exp(ln_productivity)
+    rows[20] = np.exp(ln_amenity_fixed + ln_amenity_policy)
+    return rows, new_mix
 
 
 @kernel
