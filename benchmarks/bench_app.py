@@ -386,7 +386,7 @@ async def run(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", type=int, default=10, help="browser tabs (default 10)")
+    parser.add_argument("--sessions", type=int, default=10, help="sessions (default 10)")
     parser.add_argument("--seconds", type=float, default=120.0, help="stepping time (default 120)")
     parser.add_argument(
         "--browsers",
