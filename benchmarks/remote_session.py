@@ -10,8 +10,9 @@ state from the messages it receives, picks a scenario by setting the select's `v
 steps by sending the Step button's `click` event, exactly the messages a browser sends. A year
 is done when the new year's frame has arrived (the browser would draw it then).
 
-It costs the harness well under a millisecond of CPU a year, so the server and one real browser
-tab keep the cores.
+It costs the harness about 2 ms of CPU a year (mostly parsing the year's JSON; measured with ten
+remote sessions: 2.3 ms a step, against ~55 ms for a Chromium tab), so the server and one real
+browser tab keep the cores.
 """
 
 from __future__ import annotations
