@@ -17,8 +17,9 @@ returned table, start-up of workers and writing of results included:
    and reports the same metrics through a DataCollector, collected once at the end from
    decentra's own records (`SweepPoint`): what batch_run itself costs;
 5. the same, with the outputs collected the way Mesa's examples collect them (`MesaWayPoint`):
-   model reporters that read the 77 province agents, a DataCollector called every year, and the
-   summary metrics computed from the collected yearly table at the end: what decentra's
+   model reporters that read the 77 province agents (once a year, shared by the reporters), a
+   DataCollector called every year, and the summary metrics computed from the collected
+   yearly table at the end: what decentra's
    runner and NumPy records save over writing the sweep the standard Mesa way.
 
 Their results are checked against the sweep's: the same model, values and seeds must give the
@@ -95,39 +96,51 @@ class SweepPoint(mesa.Model):
             self.running = False
 
 
-def _provinces(m: MesaWayPoint) -> tuple[np.ndarray, np.ndarray]:
-    """GPP (MTHB) and population of every province, read from the agents as a reporter does."""
-    agents = m.inner.provinces
-    return np.array([a.gpp for a in agents]), np.array([a.population for a in agents])
+def _provinces(m: MesaWayPoint) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """GPP (MTHB), population and poverty headcount of every province, read from the agents
+    once a year and shared by the reporters (so the Mesa way is not charged for reading them
+    once per reporter)."""
+    if m.read_year != m.inner.year:
+        agents = m.inner.provinces
+        m.read = (
+            np.array([a.gpp for a in agents]),
+            np.array([a.population for a in agents]),
+            np.array([a.poverty_headcount for a in agents]),
+        )
+        m.read_year = m.inner.year
+    return m.read
+
+
+def _gdp(m: MesaWayPoint) -> float:
+    return float(_provinces(m)[0].sum())
 
 
 def _gini(m: MesaWayPoint) -> float:
-    gpp, population = _provinces(m)
+    gpp, population, _ = _provinces(m)
     return metrics.gini(gpp / population * 1e6, population)
 
 
 def _williamson(m: MesaWayPoint) -> float:
-    gpp, population = _provinces(m)
+    gpp, population, _ = _provinces(m)
     return metrics.williamson_cv(gpp / population * 1e6, population)
 
 
 def _bv_share(m: MesaWayPoint) -> float:
-    bv = m.inner.geography.bangkok_vicinity
-    gpp = [a.gpp for a in m.inner.provinces]
-    return sum(g for g, in_bv in zip(gpp, bv, strict=True) if in_bv) / sum(gpp)
+    gpp = _provinces(m)[0]
+    return float(gpp[m.inner.geography.bangkok_vicinity].sum() / gpp.sum())
 
 
 def _poverty(m: MesaWayPoint) -> float:
-    agents = m.inner.provinces
-    poor = sum(a.poverty_headcount * a.population for a in agents)
-    return poor / sum(a.population for a in agents) * 100.0
+    _, population, headcount = _provinces(m)
+    return float((headcount * population).sum() / population.sum() * 100.0)
 
 
 class MesaWayPoint(mesa.Model):
     """One design point with its outputs collected as Mesa's examples collect them: model
-    reporters that read the province agents, a DataCollector called at every step, and the
-    summary metrics computed from the collected yearly table when the run ends. The same
-    metrics as the sweep's (up to round-off: NumPy sums instead of the compiled table's)."""
+    reporters that read the province agents (once a year, shared), a DataCollector called at
+    every step, and the summary metrics computed from the collected yearly table when the run
+    ends. The same metrics as the sweep's (up to round-off: NumPy sums instead of the
+    compiled table's)."""
 
     def __init__(self, point: int = 0, seed: int | None = None, plan_file: str = "") -> None:
         super().__init__(rng=seed)
@@ -137,10 +150,11 @@ class MesaWayPoint(mesa.Model):
         values = {k: float(plan[k].iat[point]) for k in _VARIED}
         self.inner = baseline().build_model(seed=int(plan["seed"].iat[point]), **values)
         self.years = int(plan["years"].iat[point])
+        self.read_year, self.read = -1, ()  # the agents' values, read once a year
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "year": lambda m: m.inner.year,
-                "gdp_mthb": lambda m: sum(a.gpp for a in m.inner.provinces),
+                "gdp_mthb": _gdp,
                 "gini_weighted": _gini,
                 "williamson_cv": _williamson,
                 "bv_share_gdp": _bv_share,
