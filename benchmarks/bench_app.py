@@ -182,6 +182,15 @@ class Clock:
             self.all_open.set()
 
 
+async def next_tick(tick: float, pace: float) -> float:
+    """Wait for the click due at `tick` (at once if behind) and return when the next one is
+    due: `pace` clicks a second, as Play; with pace 0 (closed loop) nothing waits."""
+    if pace <= 0:
+        return tick
+    await asyncio.sleep(max(tick - time.monotonic(), 0.0))
+    return max(tick, time.monotonic() - 1.0 / pace) + 1.0 / pace
+
+
 async def tab(
     browser,
     url: str,
@@ -218,9 +227,7 @@ async def tab(
     await asyncio.sleep(offset_s)
     tick = time.monotonic()
     while time.monotonic() < clock.stop_at:
-        if pace > 0:  # the next click at the play speed's tick (at once if behind)
-            await asyncio.sleep(max(tick - time.monotonic(), 0.0))
-            tick = max(tick, time.monotonic() - 1.0 / pace) + 1.0 / pace
+        tick = await next_tick(tick, pace)
         if year >= 2050:
             await page.click(".decentra-reset")
             await page.wait_for_selector(".decentra-panel-a .dmap[data-year='2019']")
@@ -263,9 +270,7 @@ async def remote(
     tick = time.monotonic()
     try:
         while time.monotonic() < clock.stop_at:
-            if pace > 0:
-                await asyncio.sleep(max(tick - time.monotonic(), 0.0))
-                tick = max(tick, time.monotonic() - 1.0 / pace) + 1.0 / pace
+            tick = await next_tick(tick, pace)
             if session.year >= 2050:
                 await session.reset()
                 resets, steps = resets + 1, 0

@@ -42,7 +42,6 @@ class RemoteSession:
         self.widgets: dict[str, dict[str, Any]] = {}  # comm id → widget state
         self.year = 0  # the year of the latest frame of panel A
         self.scenario_shown = ""  # the scenario name in that frame's header
-        self.frames = 0
         self._frame_arrived = asyncio.Event()
         self._rendered = asyncio.Event()
         self._ws: websockets.ClientConnection | None = None
@@ -94,7 +93,6 @@ class RemoteSession:
                         panel = frame["panels"][0]
                         self.year = int(panel["map"]["year"])
                         self.scenario_shown = panel["header"]["name"]
-                        self.frames += 1
                         self._frame_arrived.set()
                 elif method == "finished":
                     self._rendered.set()

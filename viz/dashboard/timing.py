@@ -38,7 +38,7 @@ def watch_full_collections() -> None:
 
 #: The timings file, opened once: opening it for every year took ~2% of the server's CPU under
 #: the load check, and sessions queued on the lock meanwhile (~9% of its threads' time).
-_file: list[IO[str]] = []
+_file: IO[str] | None = None
 
 
 def record(kind: str, seconds: float) -> None:
@@ -49,9 +49,10 @@ def record(kind: str, seconds: float) -> None:
     lines = [json.dumps({"kind": kind, "ms": round(seconds * 1e3, 3)})]
     while _full_collections:
         lines.append(json.dumps({"kind": "full_gc", "ms": round(_full_collections.pop() * 1e3, 3)}))
+    global _file
     with _lock:
-        if not _file:
+        if _file is None:
             # Appending (O_APPEND): the load check may empty the file meanwhile; each write
             # then goes to its new end. Line-buffered, so each record is on disk at once.
-            _file.append(open(path, "a", encoding="utf-8", buffering=1))
-        _file[0].write("\n".join(lines) + "\n")
+            _file = open(path, "a", encoding="utf-8", buffering=1)
+        _file.write("\n".join(lines) + "\n")
