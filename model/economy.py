@@ -19,7 +19,7 @@ import numpy as np
 
 from . import finance, government, knowledge, migration, poverty, trade
 from .geography import Geography, freeness_of_trade
-from .jit import kernel
+from .jit import kernel, numpy_sum
 from .parameters import Parameters
 
 BASE_YEAR = 2019
@@ -443,8 +443,9 @@ class Economy:
         )  # fmt: skip
 
     def _step_7_general(self, utility: np.ndarray) -> tuple:
-        """Step 7 where `_step_7` does not apply (a province without mobile workers, or the
-        migration channel off): next year's L^M, L^A, S, departures, arrivals, move rates."""
+        """Step 7 where the compiled migration (in `_steps_3_to_7`) does not apply (a province
+        without mobile workers, or the migration channel off): next year's L^M, L^A, S,
+        departures, arrivals, move rates."""
         p = self.params
         growth = 1.0 + p.natural_growth
         if p.migration_channel:
@@ -470,38 +471,8 @@ class Economy:
         for policy in self.policies:
             policy.apply(self)
 
-        # 2. trade equilibrium
-        ln_a_eff, lam, local_productivity = _trade_inputs(
-            self.ln_productivity, self.ln_productivity_0, self.local_productivity_0,
-            self.capital, self.mobile, self.mobile_total_0, alpha,
-        )  # fmt: skip
-        sol = trade.solve_equilibrium(
-            self._v_guess,
-            ln_a_eff,
-            lam,
-            self.phi,
-            self.mobile,
-            self.local,
-            local_productivity,
-            self.external_demand,
-            self.mobile_total_0,
-            mu,
-            sigma,
-            year=self.year,
-            jacobian_lu=self.last_solution.jacobian_lu if self.last_solution else None,
-        )
-        self.last_solution = sol
-        self._v_guess = sol.v * np.exp(p.tfp_growth)
-        gpp = sol.gpp
-        population = self.population
-        gdp = float(gpp.sum())
-        zero = self._zero
-        tax = p.tax_rate + pol.budget / gdp
-
-        # The random numbers of steps 5 and 6 are drawn here, in their order: learning's
-        # (state-independent) first, then the productivity shocks; steps 3–6 then run as one
-        # compiled call (`_steps_3_to_6`, speed only), whose parts are the functions that
-        # define the equations (`_incomes`, `_finance`, `_local_spending`, …).
+        # The year's random numbers (steps 5 and 6) are drawn first, in their order: learning's
+        # (state-independent), then the productivity shocks; the trade equilibrium draws none.
         history = self._ln_gpp_pc_history  # ln GPP per capita of the last years, oldest first
         drop_oldest = len(history) + 1 > p.learning_window_years + 1
         earlier = history[1:] if drop_oldest else history  # this year's value comes next
@@ -516,14 +487,22 @@ class Economy:
             if has_shocks
             else _NO_NORMALS
         )
+
+        # 2.–7. run as one compiled call (`_year`, speed only) where chord steps with last
+        # year's Jacobian solve the trade equilibrium, as they do in all years but the first;
+        # its parts are the functions that define the equations (`trade._chord_solve`,
+        # `_incomes`, `_finance`, `_local_spending`, …). Arguments of steps 3–7 that do not
+        # depend on this year's trade solution:
+        population = self.population
+        zero = self._zero
         poor_transfers = pol.poor_transfers
-        rows, mix = _steps_3_to_6(
+        steps_3_to_6 = (
             # 3. incomes, taxes, transfers, remittances, poverty
-            gpp, population, self.local_tax_rate, tax, self._transfer_total(gdp),
-            p.equalization_elasticity, self.migrant_stocks, sol.v, sol.P, alpha, mu, sigma,
-            p.remittance_share, p.finance_channel, _or(pol.leaked_transfers, zero),
-            _or(poor_transfers, zero), poor_transfers is not None, self.income_scale,
-            p.poverty_line_thb_year, self.poverty_log_sd,
+            population, self.local_tax_rate, p.equalization_elasticity, self.migrant_stocks,
+            alpha, mu, sigma, p.remittance_share, p.finance_channel,
+            _or(pol.leaked_transfers, zero), _or(poor_transfers, zero),
+            poor_transfers is not None, self.income_scale, p.poverty_line_thb_year,
+            self.poverty_log_sd,
             # 4. financial channel; 5. local governments spend
             p.saving_rate, self.mobile, self.capital, self.attractiveness, p.return_elasticity,
             self.home_share, _or(pol.pool_claims, zero), self.mix, _or(pol.investment, zero),
@@ -539,11 +518,50 @@ class Economy:
             p.spillover_rate, has_shocks, normals, self.geo.region, p.shock_sd,
             p.shock_regional_correlation, self.ln_amenity_fixed, p.congestion, self.population_0,
         )  # fmt: skip
+        migration_args = (
+            self.mobile, self.local, self.migrant_stocks, self.moving_kernel,
+            p.migration_choice_sensitivity, p.migration_rate, p.natural_growth,
+        )  # fmt: skip
+        relax_args = self._relax_arguments()
+        lu = self.last_solution.jacobian_lu if self.last_solution else None
+        status, norm, iterations, tax, solved, rows, mix, stocks, move_rates, moved = _year(
+            # 2. trade equilibrium
+            self._v_guess, self.ln_productivity, self.ln_productivity_0,
+            self.local_productivity_0, self.capital, self.mobile, self.mobile_total_0, alpha,
+            self.phi, self.local, self.external_demand, mu, sigma,
+            trade.NO_INVERSE if lu is None else lu.inverse, trade.TOLERANCE,
+            trade.MAX_ITERATIONS, trade.CHORD_CONTRACTION,
+            # 3.–7.
+            p.tax_rate, pol.budget, p.transfer_share, steps_3_to_6, p.migration_channel,
+            migration_args, relax_args,
+        )  # fmt: skip
+        if status == trade.POLISHED:
+            v, w, P, E, gpp = solved
+            sol = trade.TradeSolution(v, P, w, E, gpp, iterations, norm, lu)
+        else:  # no earlier Jacobian (the first year) or chord steps too slow: Newton (LAPACK)
+            ln_a_eff, lam, local_productivity = _trade_inputs(
+                self.ln_productivity, self.ln_productivity_0, self.local_productivity_0,
+                self.capital, self.mobile, self.mobile_total_0, alpha,
+            )  # fmt: skip
+            sol = trade.solve_equilibrium(
+                self._v_guess, ln_a_eff, lam, self.phi, self.mobile, self.local,
+                local_productivity, self.external_demand, self.mobile_total_0, mu, sigma,
+                year=self.year, jacobian_lu=lu,
+            )  # fmt: skip
+            gpp = sol.gpp
+            gdp = float(gpp.sum())
+            tax = p.tax_rate + pol.budget / gdp
+            rows, mix, stocks, move_rates, moved = _steps_3_to_7(
+                gpp, sol.v, sol.P, tax, self._transfer_total(gdp), steps_3_to_6,
+                p.migration_channel, migration_args, relax_args,
+            )  # fmt: skip
+        self.last_solution = sol
+        self._v_guess = sol.v * np.exp(p.tfp_growth)
         (
             ln_gpp_pc, transfers, local_budget, received, sent, disposable, headcount,
             self.poor_persons, ln_omega, savings, shares, pooled_in, pooled_out, investment,
             capital, capacity, ln_amenity_policy, ln_productivity, utility, productivity,
-            amenity,
+            amenity, mobile, local, departures, arrivals, *relaxed,
         ) = rows  # fmt: skip
         history.append(ln_gpp_pc)
         if drop_oldest:
@@ -559,15 +577,8 @@ class Economy:
         else:
             self.last_pool_shares = shares
 
-        # 7. migration channel and demography; then the policy-made f, h and Ext relax (§8)
-        if p.migration_channel:  # the common case in one compiled call (speed only)
-            moved, mobile, local, stocks, departures, arrivals, move_rates, relaxed = _step_7(
-                self.mobile, self.local, self.migrant_stocks, utility, self.moving_kernel,
-                p.migration_choice_sensitivity, p.migration_rate, p.natural_growth,
-                *self._relax_arguments(),
-            )  # fmt: skip
-        else:
-            moved, relaxed = False, _relax(*self._relax_arguments())
+        # 7. where the compiled migration did not apply (a province without mobile workers, or
+        # the migration channel off), the general path
         if not moved:
             mobile, local, stocks, departures, arrivals, move_rates = self._step_7_general(utility)
         self._migration_flow_parts = (self.mobile, move_rates) if p.migration_channel else None
@@ -619,9 +630,9 @@ class Economy:
 
 
 # ---------------------------------------------------------------------- compiled year steps
-# The arithmetic of steps 3–6 in one compiled call, `_steps_3_to_6` (speed only, see
-# model/jit.py), made of one function per step; they call the domain functions that define
-# the equations (government, finance, poverty, knowledge), so each equation lives in one
+# The arithmetic of steps 2–7 in one compiled call, `_year` (speed only, see model/jit.py),
+# made of one function per step; they call the domain functions that define the equations
+# (trade, government, finance, poverty, knowledge, migration), so each equation lives in one
 # place. Policy arrays that are None are passed as zeros: adding 0.0 changes no number, so a
 # year without policies is the baseline bit for bit.
 
@@ -665,10 +676,10 @@ _NO_NORMALS = np.empty(0)
 
 @kernel
 def _steps_3_to_6(
-    gpp, population, local_tax_rate, tax, transfer_total, equalization_elasticity,
-    migrant_stocks, v, P, alpha, mu, sigma, remittance_share, finance_channel,
-    leaked_transfers, poor_transfers, has_poor_transfers, income_scale, poverty_line,
-    poverty_log_sd,
+    gpp, v, P, tax, transfer_total,
+    population, local_tax_rate, equalization_elasticity, migrant_stocks, alpha, mu, sigma,
+    remittance_share, finance_channel, leaked_transfers, poor_transfers, has_poor_transfers,
+    income_scale, poverty_line, poverty_log_sd,
     saving_rate, mobile, capital, attractiveness, return_elasticity, home_share, pool_claims,
     mix, policy_investment, depreciation, policy_capacity, policy_amenity, capacity,
     capacity_effect, capacity_decay, capacity_floor, ln_amenity_policy, amenity_effect,
@@ -679,10 +690,10 @@ def _steps_3_to_6(
     has_shocks, shock_normals, region, shock_sd, shock_correlation,
     ln_amenity_fixed, congestion, population_0,
 ):  # fmt: skip
-    """Steps 3–6 of a year and the utility of step 7 in one compiled call (speed only): the
-    same functions, in the same order, as one call each from Python would run. Returns the
-    year's province arrays, A_i and B_i (levels, for its record) among them, as the rows of
-    one (21, N) block, and next year's budget mix.
+    """Steps 3–6 of a year and the utility of step 7: the same functions, in the same order,
+    as one call each from Python would run. Returns the year's province arrays, A_i and B_i
+    (levels, for its record) among them, and next year's budget mix (`_steps_3_to_7` names
+    them). The first five arguments depend on this year's trade solution, the rest do not.
 
     `years_earlier` and `ln_gpp_pc_earlier` are the learning window (the oldest ln GPP per
     capita kept and how many years before this one it is); `uniforms` and `exponentials` are
@@ -743,17 +754,12 @@ def _steps_3_to_6(
         ln_omega + ln_amenity_fixed + new_ln_amenity_policy
         - congestion * np.log(population / population_0)
     )  # fmt: skip
-    # The province arrays go back as the 21 rows of one block, in this order (`cycle` names
-    # them): making a NumPy object of each of 21 arrays on the way out cost more than the copy.
-    rows = np.empty((21, gpp.size))
-    rows[0], rows[1], rows[2], rows[3] = ln_gpp_pc, transfers, local_budget, received
-    rows[4], rows[5], rows[6], rows[7] = sent, disposable, headcount, poor_persons
-    rows[8], rows[9], rows[10], rows[11] = ln_omega, savings, shares, pooled_in
-    rows[12], rows[13], rows[14], rows[15] = pooled_out, investment, new_capital, new_capacity
-    rows[16], rows[17], rows[18] = new_ln_amenity_policy, new_ln_productivity, utility
-    rows[19] = np.exp(ln_productivity)
-    rows[20] = np.exp(ln_amenity_fixed + ln_amenity_policy)
-    return rows, new_mix
+    return (
+        ln_gpp_pc, transfers, local_budget, received, sent, disposable, headcount,
+        poor_persons, ln_omega, savings, shares, pooled_in, pooled_out, investment, new_capital,
+        new_capacity, new_ln_amenity_policy, new_ln_productivity, utility,
+        np.exp(ln_productivity), np.exp(ln_amenity_fixed + ln_amenity_policy), new_mix,
+    )  # fmt: skip
 
 
 @kernel
@@ -816,34 +822,105 @@ def _trade_inputs(
     return ln_a_eff, lam, local
 
 
+#: The rows of the block `_steps_3_to_7` returns, in order (`Economy.cycle` unpacks them).
+YEAR_ROWS = (
+    "ln_gpp_pc", "transfers", "local_budget", "received", "sent", "disposable", "headcount",
+    "poor_persons", "ln_omega", "savings", "shares", "pooled_in", "pooled_out", "investment",
+    "capital", "capacity", "ln_amenity_policy", "ln_productivity", "utility", "productivity",
+    "amenity", "mobile", "local", "departures", "arrivals", "attractiveness", "home_share",
+    "external_demand",
+)  # fmt: skip
+
+
 @kernel
-def _step_7(
-    mobile, local, stocks, utility, moving_kernel, beta, migration_rate, natural_growth,
-    attractiveness, f0, attractiveness_decay, home_share, h0, home_share_decay,
-    external_demand, external_demand_decay,
+def _steps_3_to_7(
+    gpp, v, P, tax, transfer_total, steps_3_to_6, migration_channel, migration_args, relax_args
 ):  # fmt: skip
-    """Step 7 with the migration channel on, where every province has mobile workers (the
-    common case: `migration.migrate`'s compiled path), natural growth, and `_relax`, in one
-    compiled call (speed only). Returns (moved, L^M, L^A, S of next year, departures,
-    arrivals, move rates, relaxed f, h, Ext); where the compiled migration does not apply,
-    moved is False and the caller takes `Economy._step_7_general` (the relaxed f, h and Ext
-    still hold)."""
-    relaxed = _relax(
-        attractiveness, f0, attractiveness_decay, home_share, h0, home_share_decay,
-        external_demand, external_demand_decay,
-    )  # fmt: skip
+    """Steps 3–7 of a year, given its trade solution (GPP and v in MTHB, P, τ, the central
+    transfers in MTHB): `_steps_3_to_6`, then step 7 where every province has mobile workers
+    (`migration`'s compiled path), natural growth, and `_relax` of the policy-made f, h, Ext.
+
+    Returns the province arrays as the rows of one (len(YEAR_ROWS), N) block (making a NumPy
+    object of each of ~30 arrays on the way out of a compiled call costs more than copying
+    them), next year's budget mix, migrant stocks and this year's move rates, and whether
+    step 7 ran here. Where it did not (a province without mobile workers, or the migration
+    channel off) the rows of L^M, L^A, departures and arrivals are NaN, stocks and rates are
+    empty, and the caller takes `Economy._step_7_general` (the relaxed f, h, Ext still hold).
+    """
+    (
+        ln_gpp_pc, transfers, local_budget, received, sent, disposable, headcount,
+        poor_persons, ln_omega, savings, shares, pooled_in, pooled_out, investment, capital,
+        capacity, ln_amenity_policy, ln_productivity, utility, productivity, amenity, mix,
+    ) = _steps_3_to_6(gpp, v, P, tax, transfer_total, *steps_3_to_6)  # fmt: skip
+    rows = np.empty((len(YEAR_ROWS), gpp.size))
+    rows[0], rows[1], rows[2], rows[3] = ln_gpp_pc, transfers, local_budget, received
+    rows[4], rows[5], rows[6], rows[7] = sent, disposable, headcount, poor_persons
+    rows[8], rows[9], rows[10], rows[11] = ln_omega, savings, shares, pooled_in
+    rows[12], rows[13], rows[14], rows[15] = pooled_out, investment, capital, capacity
+    rows[16], rows[17], rows[18] = ln_amenity_policy, ln_productivity, utility
+    rows[19], rows[20] = productivity, amenity
+    rows[25], rows[26], rows[27] = _relax(*relax_args)
+
+    # 7. migration channel and demography
+    mobile, local, stocks, moving_kernel, beta, migration_rate, natural_growth = migration_args
+    new_stocks = rates = np.empty((0, 0))
     result = None
-    if mobile.min() > 0.0:  # also False for NaN
+    if migration_channel and mobile.min() > 0.0:  # also False for NaN
         result = migration._migrate_occupied(
             mobile, stocks, utility, moving_kernel, beta, migration_rate
         )
     if result is None:
-        return False, mobile, local, stocks, mobile, mobile, stocks, relaxed
+        rows[21:25] = np.nan
+        return rows, mix, new_stocks, rates, False
     new_mobile, new_stocks, departures, arrivals, rates = result
     growth = 1.0 + natural_growth
-    new_stocks *= growth
-    new_mobile *= growth  # new arrays: grown in place
-    return True, new_mobile, local * growth, new_stocks, departures, arrivals, rates, relaxed
+    new_stocks *= growth  # a new array: grown in place
+    rows[21], rows[22] = new_mobile * growth, local * growth
+    rows[23], rows[24] = departures, arrivals
+    return rows, mix, new_stocks, rates, True
+
+
+@kernel
+def _year(
+    v_start, ln_productivity, ln_productivity_0, local_productivity_0, capital, mobile,
+    mobile_total_0, alpha, phi, local, external_demand, mu, sigma, inverse, tol, max_iter,
+    contraction,
+    tax_rate, policy_budget, transfer_share, steps_3_to_6, migration_channel, migration_args,
+    relax_args,
+):  # fmt: skip
+    """Steps 2–7 of a year in one compiled call (speed only), where chord steps with an
+    earlier Jacobian's `inverse` solve the trade equilibrium (`trade._chord_solve`); τ adds
+    the policy budget to `tax_rate`, and the central transfers are `transfer_share`·τ̄·GDP.
+
+    Returns the solver's status, residual and iterations, τ, the solution's v, w, P, E and
+    GPP as the rows of one (5, N) block, and `_steps_3_to_7`'s results. Unless the status is
+    `trade.POLISHED` (no earlier Jacobian, or the chord steps were too slow), steps 3–7 did
+    not run and their results are empty: the caller solves with Newton steps
+    (`trade.solve_equilibrium`) and calls `_steps_3_to_7` itself.
+    """
+    ln_a_eff, lam, local_productivity = _trade_inputs(
+        ln_productivity, ln_productivity_0, local_productivity_0, capital, mobile,
+        mobile_total_0, alpha,
+    )  # fmt: skip
+    _, _, v, w, P, E, _, gpp, norm, iterations, status = trade._chord_solve(
+        v_start, ln_a_eff, lam, phi, mobile, local, local_productivity, external_demand,
+        mobile_total_0, mu, sigma, inverse, tol, max_iter, contraction,
+    )  # fmt: skip
+    solved = np.empty((5, gpp.size))
+    solved[0], solved[1], solved[2], solved[3], solved[4] = v, w, P, E, gpp
+    if status != trade.POLISHED:
+        empty = np.empty((0, 0))
+        return (
+            status, norm, iterations, 0.0, solved, np.empty((0, gpp.size)), np.empty((0, 3)),
+            empty, empty, False,
+        )  # fmt: skip
+    gdp = numpy_sum(gpp)  # NumPy's order: the same τ as `gpp.sum()` after Newton steps
+    tax = tax_rate + policy_budget / gdp
+    rows, mix, stocks, rates, moved = _steps_3_to_7(
+        gpp, v, P, tax, transfer_share * tax_rate * gdp, steps_3_to_6, migration_channel,
+        migration_args, relax_args,
+    )  # fmt: skip
+    return status, norm, iterations, tax, solved, rows, mix, stocks, rates, moved
 
 
 @kernel

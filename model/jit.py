@@ -38,6 +38,78 @@ def max_abs(F: np.ndarray) -> float:
     return largest
 
 
+@kernel
+def numpy_sum(a: np.ndarray) -> float:
+    """Σ a_i in NumPy's order (its pairwise summation of a contiguous float64 array,
+    numpy/_core/src/umath/loops_utils.h.src), so a compiled step gives the same sum as
+    ``a.sum()`` to the last bit (tests/test_jit.py).
+
+    NumPy sums up to 128 elements in one block and splits longer arrays in two halves (the
+    first a multiple of 8 long) whose sums it adds; this walks the same tree with a stack,
+    as numba's cache cannot load recursive functions.
+    """
+    n = len(a)
+    if n <= 128:
+        return _block_sum(a, 0, n)
+    start = np.empty(64, np.int64)  # a frame per level: halving 2**63 takes 63 levels
+    size = np.empty(64, np.int64)
+    stage = np.empty(64, np.int64)  # 0: sum the first half next; 1: the second; 2: add them
+    first = np.empty(64)  # the first half's sum
+    top, start[0], size[0], stage[0] = 0, 0, n, 0
+    total = 0.0  # the sum of the frame that ended last
+    while top >= 0:
+        m = size[top]
+        if m <= 128:
+            total = _block_sum(a, start[top], m)
+            top -= 1
+            continue
+        half = m // 2
+        half -= half % 8
+        if stage[top] == 0:
+            stage[top] = 1
+            top += 1
+            start[top], size[top], stage[top] = start[top - 1], half, 0
+        elif stage[top] == 1:
+            first[top] = total
+            stage[top] = 2
+            top += 1
+            start[top], size[top], stage[top] = start[top - 1] + half, m - half, 0
+        else:
+            total = first[top] + total
+            top -= 1
+    return total
+
+
+@kernel
+def _block_sum(a: np.ndarray, start: int, n: int) -> float:
+    """NumPy's sum of a[start:start+n] for n ≤ 128: a plain loop below 8 elements, else eight
+    running sums combined pairwise, then the remainder."""
+    if n < 8:
+        total = 0.0
+        for i in range(start, start + n):
+            total += a[i]
+        return total
+    r0, r1, r2, r3 = a[start], a[start + 1], a[start + 2], a[start + 3]
+    r4, r5, r6, r7 = a[start + 4], a[start + 5], a[start + 6], a[start + 7]
+    i = start + 8
+    end = start + n - n % 8
+    while i < end:
+        r0 += a[i]
+        r1 += a[i + 1]
+        r2 += a[i + 2]
+        r3 += a[i + 3]
+        r4 += a[i + 4]
+        r5 += a[i + 5]
+        r6 += a[i + 6]
+        r7 += a[i + 7]
+        i += 8
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < start + n:
+        total += a[i]
+        i += 1
+    return total
+
+
 def warm_up() -> None:
     """Compile (or load from the cache) every kernel a year uses, with a tiny model in which
     every policy lever is active (policies take some paths of their own).

@@ -71,6 +71,10 @@ class JacobianLU:
 #: A chord step (old Jacobian) is kept when it shrinks the largest residual at least this much;
 #: otherwise the Jacobian is recomputed and a Newton step taken instead.
 CHORD_CONTRACTION = 0.25
+#: Converged when the largest residual of the log wage equation is below this (log units).
+TOLERANCE = 1e-10
+#: Iterations (Newton and chord steps together) before `EquilibriumError`.
+MAX_ITERATIONS = 60
 
 
 def solve_equilibrium(
@@ -86,8 +90,8 @@ def solve_equilibrium(
     mu: float,
     sigma: float,
     *,
-    tol: float = 1e-10,
-    max_iter: int = 60,
+    tol: float = TOLERANCE,
+    max_iter: int = MAX_ITERATIONS,
     year: int | None = None,
     jacobian_lu: JacobianLU | None = None,
 ) -> TradeSolution:
@@ -116,7 +120,7 @@ def solve_equilibrium(
     x, F, v, w, P, E, R, gpp, norm, iterations, status = _chord_solve(
         np.asarray(v_start, dtype=float), ln_a_eff, lam, phi, mobile, local,
         local_productivity, external_demand, float(mobile_total_0), float(mu), float(sigma),
-        lu.inverse if lu is not None else _NO_INVERSE, tol, max_iter, CHORD_CONTRACTION,
+        lu.inverse if lu is not None else NO_INVERSE, tol, max_iter, CHORD_CONTRACTION,
     )  # fmt: skip
     if status == _NEEDS_NEWTON:  # no earlier Jacobian, or chord steps too slow
         terms, local_income = _wage_terms(
@@ -163,8 +167,8 @@ def solve_equilibrium(
 
 
 # ------------------------------------------------------------------ compiled kernels
-_POLISHED, _NEEDS_NEWTON, _OUT_OF_ITERATIONS = 0, 1, 2
-_NO_INVERSE = np.empty((0, 0))  # "no earlier Jacobian" for `_chord_solve`
+POLISHED, _NEEDS_NEWTON, _OUT_OF_ITERATIONS = 0, 1, 2  # how `_chord_solve` ended
+NO_INVERSE = np.empty((0, 0))  # "no earlier Jacobian" for `_chord_solve`
 
 
 @kernel
@@ -211,9 +215,9 @@ def _chord_steps(
             if norm_new <= norm:
                 return (
                     x_new, F_new, v_new, w_new, P_new, E_new, R_new, norm_new, iterations,
-                    _POLISHED,
+                    POLISHED,
                 )  # fmt: skip
-            return x, F, v, w, P, E, R, norm, iterations, _POLISHED
+            return x, F, v, w, P, E, R, norm, iterations, POLISHED
         if not norm_new < contraction * norm:  # also true for NaN
             return x, F, v, w, P, E, R, norm, iterations, _NEEDS_NEWTON
         x, F, v, w, P, E, R, norm = x_new, F_new, v_new, w_new, P_new, E_new, R_new, norm_new
@@ -248,7 +252,7 @@ def _chord_solve(
     """The common case of `solve_equilibrium` in one compiled call: the wage equation's terms,
     the residual at the start and chord steps with `inverse` (an earlier Jacobian's inverse;
     0×0 if there is none, then a Newton step is asked for at once). Returns the state, GPP
-    (MTHB), the residual norm, the iteration count and `_POLISHED` / `_NEEDS_NEWTON` /
+    (MTHB), the residual norm, the iteration count and `POLISHED` / `_NEEDS_NEWTON` /
     `_OUT_OF_ITERATIONS`; with `_NEEDS_NEWTON` the last counted iteration is the caller's.
     """
     terms, local_income = _wage_terms(
@@ -262,7 +266,7 @@ def _chord_solve(
     )
     norm = max_abs(F)
     iterations = 0
-    status = _POLISHED  # a start that already meets tol is returned unchanged
+    status = POLISHED  # a start that already meets tol is returned unchanged
     if not norm < tol:
         if inverse.shape[0] == 0:
             iterations, status = 1, _NEEDS_NEWTON

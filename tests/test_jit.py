@@ -6,8 +6,10 @@ import importlib
 
 import numba
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from model.jit import max_abs, warm_up
+from model.jit import max_abs, numpy_sum, warm_up
 from scenarios import baseline, load_scenario, shipped_scenarios
 
 MODULES = ("trade", "economy", "finance", "government", "knowledge", "poverty", "migration")
@@ -44,3 +46,17 @@ def test_max_abs_is_nan_if_any_element_is():
     assert max_abs(np.array([1.0, -3.0, 2.0])) == 3.0
     assert np.isnan(max_abs(np.array([1.0, np.nan, 5.0])))
     assert max_abs(np.zeros(0)) == 0.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n=st.one_of(st.integers(0, 300), st.sampled_from([928, 1031, 4099])),
+    seed=st.integers(0, 2**32 - 1),
+    log_scale=st.floats(0.0, 30.0),
+)
+def test_numpy_sum_adds_in_numpys_order(n, seed, log_scale):
+    """The compiled steps sum GPP in NumPy's order, so τ and the transfers are the same to the
+    last bit in the compiled year and after Newton steps (which sum in NumPy)."""
+    rng = np.random.default_rng(seed)
+    a = rng.lognormal(0.0, 3.0, n) * np.exp(log_scale) * rng.choice([-1.0, 1.0], n)
+    assert numpy_sum(a) == a.sum()

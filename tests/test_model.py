@@ -166,24 +166,30 @@ def test_synthetic_geography_runs_at_other_sizes():
 
 
 def test_compiled_step_7_and_its_general_path_give_the_same_run(monkeypatch):
-    """Step 7 runs in one compiled call where every province has mobile workers
-    (`economy._step_7`) and through `Economy._step_7_general` (`migration.migrate`, which
-    falls back to `apply_migration` for an empty province: tests/test_invariants.py)
+    """Step 7 runs inside the year's compiled call where every province has mobile workers
+    (`economy._steps_3_to_7`) and through `Economy._step_7_general` (`migration.migrate`,
+    which falls back to `apply_migration` for an empty province: tests/test_invariants.py)
     otherwise: forcing the general path every year gives the same run bit for bit."""
-    from model import economy
+    from model import economy, trade
 
     compiled = run(years=12, seed=4)
-    calls = []
-    step_7 = economy._step_7
+    general_years = []
+    year, steps_3_to_7 = economy._year, economy._steps_3_to_7
 
-    def general_only(*args):
-        calls.append(1)
-        *_, relaxed = step_7(*args)
-        # "not moved": the cycle takes the general path, keeping only the relaxed f, h, Ext
-        return (False, *[None] * 6, relaxed)
+    def year_general(*args):
+        *out, _moved = year(*args)
+        if out[0] == trade.POLISHED:  # otherwise steps 3–7 run after Newton steps, below
+            general_years.append(1)
+        return (*out, False)  # "not moved": the cycle takes the general path
 
-    monkeypatch.setattr(economy, "_step_7", general_only)
+    def steps_general(*args):
+        *out, _moved = steps_3_to_7(*args)
+        general_years.append(1)
+        return (*out, False)
+
+    monkeypatch.setattr(economy, "_year", year_general)
+    monkeypatch.setattr(economy, "_steps_3_to_7", steps_general)
     general = run(years=12, seed=4)
-    assert len(calls) == 13  # 2019 and 12 more years
+    assert len(general_years) == 13  # 2019 and 12 more years
     for got, want in zip(general, compiled, strict=True):
         pd.testing.assert_frame_equal(got, want, check_exact=True)
