@@ -83,10 +83,15 @@ def _cached(key: tuple, make) -> tuple[np.ndarray, ...]:
     return found
 
 
+# The trade Jacobian's factors at the calibrated 2019 equilibrium (`Economy.__init__`).
+_JACOBIANS: dict[tuple, trade.JacobianLU] = {}
+
+
 def clear_caches() -> None:
     """Forget cached calibrations and derived matrices (benchmarks time cold starts with it)."""
     _CALIBRATIONS.clear()
     _DERIVED.clear()
+    _JACOBIANS.clear()
 
 
 def calibrate(geo: Geography, p: Parameters) -> Calibration:
@@ -317,9 +322,34 @@ class Economy:
         self.income_scale = float(scale)
         self.last: YearRecord | None = None
         self.last_solution: trade.TradeSolution | None = None
+        self.calibrated_jacobian = self._calibrated_jacobian()
         # (L^M, move rates) of the latest year's migration; flows are their product (on demand)
         self._migration_flow_parts: tuple[np.ndarray, np.ndarray] | None = None
         self.last_pool_shares = np.full(n, 1.0 / n)
+
+    def _calibrated_jacobian(self) -> trade.JacobianLU:
+        """The trade Jacobian's factors (and inverse) at the calibrated 2019 equilibrium, where
+        every economy on this calibration and these parameters starts: the first solve away
+        from 2019 starts its chord steps with them instead of a Newton step (ODD §7.3).
+        Cached (speed only); shared, never written."""
+        key = (self.calibration, self.params)
+        found = _JACOBIANS.get(key)
+        if found is None:
+            p = self.params
+            ln_a_eff, lam, local_productivity = _trade_inputs(
+                self.ln_productivity, self.ln_productivity_0, self.local_productivity_0,
+                self.capital, self.mobile, self.mobile_total_0, p.capital_share,
+            )  # fmt: skip
+            found = trade.jacobian_lu_at(
+                self.calibration.v, ln_a_eff, lam, self.phi, self.mobile, self.local,
+                local_productivity, self.external_demand, self.mobile_total_0, p.modern_share,
+                p.elasticity_substitution,
+            )  # fmt: skip
+            found.inverse  # noqa: B018  (formed once, for every economy that shares it)
+            if len(_JACOBIANS) >= _CACHE_SIZE:
+                _JACOBIANS.pop(next(iter(_JACOBIANS)))
+            _JACOBIANS[key] = found
+        return found
 
     # ------------------------------------------------------------------ derived quantities
     def refresh_derived(self) -> None:
@@ -523,7 +553,7 @@ class Economy:
             p.migration_choice_sensitivity, p.migration_rate, p.natural_growth,
         )  # fmt: skip
         relax_args = self._relax_arguments()
-        lu = self.last_solution.jacobian_lu if self.last_solution else None
+        lu = self.last_solution.jacobian_lu if self.last_solution else self.calibrated_jacobian
         status, norm, iterations, tax, solved, rows, mix, stocks, move_rates, moved = _year(
             # 2. trade equilibrium
             self._v_guess, self.ln_productivity, self.ln_productivity_0,

@@ -4,7 +4,8 @@ Unknowns are modern value added per worker v_i (MTHB per person per year). Newto
 ln v with the analytic Jacobian needs about 3 iterations a year when warm-started from last
 year's solution, against ~250 for damped fixed-point iteration; reusing one Jacobian's LU
 factors (and inverse) for chord steps needs about 7 cheaper ones (no N³ work) and is what a run
-does.
+does, with the Jacobian at the calibrated 2019 equilibrium (`jacobian_lu_at`;
+`Economy.calibrated_jacobian`).
 """
 
 from __future__ import annotations
@@ -130,12 +131,7 @@ def solve_equilibrium(
         one_minus_sigma, mu_mobile = terms[1], terms[3]
     while status == _NEEDS_NEWTON:
         # Newton step with the analytic Jacobian (docs/ODD.md §7.3), factorised for reuse
-        J = (phi * ((one_minus_sigma / (P * P)) * E)) @ phi.T
-        J *= w
-        J -= phi * (mu_mobile * v / P)
-        J /= R[:, None]
-        J.flat[:: n + 1] += sigma
-        lu = JacobianLU.factor(J)
+        lu = JacobianLU.factor(_jacobian(phi, one_minus_sigma, mu_mobile, sigma, v, w, P, E, R))
         dx = lu.solve(F)
         step = 1.0
         while True:  # backtracking keeps Newton safe far from the solution
@@ -164,6 +160,42 @@ def solve_equilibrium(
         f"trade equilibrium did not converge in {when}: max log residual {norm:.3e} after "
         f"{max_iter} Newton iterations (tolerance {tol:.0e})"
     )
+
+
+def _jacobian(phi, one_minus_sigma, mu_mobile, sigma, v, w, P, E, R) -> np.ndarray:
+    """The analytic Jacobian ∂F_i/∂x_l of the log wage equation at x = ln v, given its parts
+    there (`_wage_residual`; docs/ODD.md §7.3): a new N×N array."""
+    J = (phi * ((one_minus_sigma / (P * P)) * E)) @ phi.T
+    J *= w
+    J -= phi * (mu_mobile * v / P)
+    J /= R[:, None]
+    J.flat[:: len(v) + 1] += sigma
+    return J
+
+
+def jacobian_lu_at(
+    v: np.ndarray,
+    ln_a_eff: np.ndarray,
+    lam: np.ndarray,
+    phi: np.ndarray,
+    mobile: np.ndarray,
+    local: np.ndarray,
+    local_productivity: np.ndarray,
+    external_demand: np.ndarray,
+    mobile_total_0: float,
+    mu: float,
+    sigma: float,
+) -> JacobianLU:
+    """LU factors of the Jacobian at modern wages `v` (MTHB per person; other arguments as in
+    `solve_equilibrium`): given as `jacobian_lu`, a later solve starts with chord steps at
+    once, as if a Newton step had been taken at v."""
+    phi = np.ascontiguousarray(phi, dtype=float)
+    terms, _ = _wage_terms(
+        ln_a_eff, lam, phi, mobile, local, local_productivity, external_demand,
+        float(mobile_total_0), float(mu), float(sigma),
+    )  # fmt: skip
+    _, v, w, P, E, R = _wage_residual(np.log(np.asarray(v, dtype=float)), *terms)
+    return JacobianLU.factor(_jacobian(phi, terms[1], terms[3], float(sigma), v, w, P, E, R))
 
 
 # ------------------------------------------------------------------ compiled kernels

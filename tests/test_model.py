@@ -165,6 +165,34 @@ def test_synthetic_geography_runs_at_other_sizes():
         assert len(model.province_panel()) == 4 * n
 
 
+def test_a_year_whose_chord_steps_fail_takes_newton_steps_and_the_same_equilibrium():
+    """Every solve starts with chord steps (the first with the Jacobian at the calibrated 2019
+    equilibrium); where they contract too slowly the year leaves the compiled call, takes
+    Newton steps and runs steps 3–7 on their own. Forced here with a useless first Jacobian
+    (the identity): the tables agree with the usual run's to the solver's accuracy."""
+    from model.trade import JacobianLU
+
+    usual = simulate(years=6, seed=4)
+    forced = DecentraModel(seed=4)
+    useless = JacobianLU.factor(np.eye(forced.geography.n))
+    forced.economy.last_solution.jacobian_lu = useless  # 2019's solution hands it to 2020
+    for _ in range(6):
+        forced.step()
+    assert forced.economy.last_solution.jacobian_lu is not useless  # Newton's Jacobian
+    assert usual.economy.last_solution.jacobian_lu is usual.economy.calibrated_jacobian
+    for got, want in (
+        (forced.model_table(), usual.model_table()),
+        (forced.province_panel(), usual.province_panel()),
+    ):
+        pd.testing.assert_frame_equal(
+            got.drop(columns="trade_iterations", errors="ignore"),
+            want.drop(columns="trade_iterations", errors="ignore"),
+            check_exact=False,
+            rtol=1e-9,
+        )
+    assert forced.model_table()["trade_iterations"].iloc[1] > 0
+
+
 def test_compiled_step_7_and_its_general_path_give_the_same_run(monkeypatch):
     """Step 7 runs inside the year's compiled call where every province has mobile workers
     (`economy._steps_3_to_7`) and through `Economy._step_7_general` (`migration.migrate`,
