@@ -518,11 +518,11 @@ class Economy:
             else _NO_NORMALS
         )
 
-        # 2.–7. run as one compiled call (`_year`, speed only) where chord steps with last
-        # year's Jacobian solve the trade equilibrium, as they do in all years but the first;
-        # its parts are the functions that define the equations (`trade._chord_solve`,
-        # `_incomes`, `_finance`, `_local_spending`, …). Arguments of steps 3–7 that do not
-        # depend on this year's trade solution:
+        # 2.–7. run as one compiled call (`_year`, speed only) where chord steps with an
+        # earlier Jacobian (at first the calibrated one) solve the trade equilibrium, as they
+        # do unless they contract too slowly; its parts are the functions that define the
+        # equations (`trade._chord_solve`, `_incomes`, `_finance`, `_local_spending`, …).
+        # Arguments of steps 3–7 that do not depend on this year's trade solution:
         population = self.population
         zero = self._zero
         poor_transfers = pol.poor_transfers
@@ -568,7 +568,7 @@ class Economy:
         if status == trade.POLISHED:
             v, w, P, E, gpp = solved
             sol = trade.TradeSolution(v, P, w, E, gpp, iterations, norm, lu)
-        else:  # no earlier Jacobian (the first year) or chord steps too slow: Newton (LAPACK)
+        else:  # chord steps too slow (or no earlier Jacobian): Newton steps (LAPACK)
             ln_a_eff, lam, local_productivity = _trade_inputs(
                 self.ln_productivity, self.ln_productivity_0, self.local_productivity_0,
                 self.capital, self.mobile, self.mobile_total_0, alpha,
