@@ -336,10 +336,7 @@ class Economy:
         found = _JACOBIANS.get(key)
         if found is None:
             p = self.params
-            ln_a_eff, lam, local_productivity = _trade_inputs(
-                self.ln_productivity, self.ln_productivity_0, self.local_productivity_0,
-                self.capital, self.mobile, self.mobile_total_0, p.capital_share,
-            )  # fmt: skip
+            ln_a_eff, lam, local_productivity = self.trade_inputs()
             found = trade.jacobian_lu_at(
                 self.calibration.v, ln_a_eff, lam, self.phi, self.mobile, self.local,
                 local_productivity, self.external_demand, self.mobile_total_0, p.modern_share,
@@ -422,6 +419,14 @@ class Economy:
         return _local_productivity(
             self.local_productivity_0, self.ln_productivity, self.ln_productivity_0
         )
+
+    def trade_inputs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What this year's trade equilibrium takes from the state (spec §3): ln Ã_i, λ_i and
+        y^A_i (MTHB per person); `_year` computes the same inside its compiled call."""
+        return _trade_inputs(
+            self.ln_productivity, self.ln_productivity_0, self.local_productivity_0,
+            self.capital, self.mobile, self.mobile_total_0, self.params.capital_share,
+        )  # fmt: skip
 
     @property
     def current_gpp(self) -> np.ndarray:
@@ -569,10 +574,7 @@ class Economy:
             v, w, P, E, gpp = solved
             sol = trade.TradeSolution(v, P, w, E, gpp, iterations, norm, lu)
         else:  # chord steps too slow (or no earlier Jacobian): Newton steps (LAPACK)
-            ln_a_eff, lam, local_productivity = _trade_inputs(
-                self.ln_productivity, self.ln_productivity_0, self.local_productivity_0,
-                self.capital, self.mobile, self.mobile_total_0, alpha,
-            )  # fmt: skip
+            ln_a_eff, lam, local_productivity = self.trade_inputs()
             sol = trade.solve_equilibrium(
                 self._v_guess, ln_a_eff, lam, self.phi, self.mobile, self.local,
                 local_productivity, self.external_demand, self.mobile_total_0, mu, sigma,
