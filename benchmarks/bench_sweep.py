@@ -12,10 +12,13 @@ returned table, start-up of workers and writing of results included:
 1. `experiments.run_sweep`, serial (one process);
 2. `experiments.run_sweep`, a process pool of 2;
 3. `experiments.run_sweep`, a Dask LocalCluster of 2 worker processes;
+   (1.–3. run each point as a `model.HeadlessModel`: the Mesa model's economy and records
+   without its agents and scheduler, the same numbers bit for bit;)
 4. `mesa.batch_run` with `number_processes=2`, in a subprocess (it forces the spawn start method
    on the whole process), on a Mesa model class that runs the same point with the same seed
-   and reports the same metrics through a DataCollector, collected once at the end from
-   decentra's own records (`SweepPoint`): what batch_run itself costs;
+   on decentra's Mesa model (`DecentraModel`) and reports the same metrics through a
+   DataCollector, collected once at the end from decentra's own records (`SweepPoint`): what
+   batch_run and Mesa cost;
 5. the same, with the outputs collected the way Mesa's examples collect them (`MesaWayPoint`):
    model reporters that read the 77 province agents (once a year, shared by the reporters), a
    DataCollector called every year, and the summary metrics computed from the collected

@@ -86,7 +86,7 @@ def run_one(
     """Run one scenario with one seed (module-level so process pools can pickle it)."""
     key = tag or scenario.key
     try:
-        model = scenario.run(seed=seed, years=years, **(overrides or {}))
+        model = scenario.run(seed=seed, years=years, headless=True, **(overrides or {}))
     except EquilibriumError as exc:
         return RunOutput(key, replication, seed, error=str(exc))
     panel = model.province_panel() if with_panel else None

@@ -152,7 +152,7 @@ def _baseline_table(
             parameters=scenario.parameters,
             channels=scenario.channels,
         )
-        table = base.run(seed=seed, years=years, **overrides).model_table()
+        table = base.run(seed=seed, years=years, headless=True, **overrides).model_table()
         _BASELINES[key] = table
         if len(_BASELINES) > _BASELINE_CACHE:
             _BASELINES.popitem(last=False)
@@ -181,7 +181,7 @@ def evaluate(
 
     scenario = apply_policy_values(experiment.scenarios[scenario_index], values)
     overrides = {**dict(experiment.fixed), **model_overrides(values)}
-    model = scenario.run(seed=seed, years=experiment.years, **overrides)
+    model = scenario.run(seed=seed, years=experiment.years, headless=True, **overrides)
     summary = summary_metrics(model)
     out = {name: summary[name] for name in experiment.outputs.metrics}
     series = None

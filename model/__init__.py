@@ -14,7 +14,7 @@ import pandas as pd
 
 from .economy import BASE_YEAR, Economy, Policy
 from .geography import DataError, Geography, load_thailand, synthetic_geography
-from .model import CHANNELS, DecentraModel
+from .model import CHANNELS, DecentraModel, HeadlessModel
 from .parameters import ParameterError, Parameters
 from .trade import EquilibriumError
 
@@ -26,6 +26,7 @@ __all__ = [
     "Economy",
     "EquilibriumError",
     "Geography",
+    "HeadlessModel",
     "ParameterError",
     "Parameters",
     "Policy",

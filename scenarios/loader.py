@@ -18,7 +18,7 @@ from typing import Any
 
 from model.economy import BASE_YEAR
 from model.geography import Geography, load_thailand
-from model.model import DecentraModel
+from model.model import DecentraModel, HeadlessModel
 from model.parameters import ParameterError, Parameters
 from model.policies import LeverError, LeverPolicy, get_lever
 from model.targets import TargetError, parse_target
@@ -95,11 +95,20 @@ class Scenario:
         return built
 
     def build_model(
-        self, seed: int | None = None, geography: Geography | None = None, **overrides: Any
-    ) -> DecentraModel:
-        """The scenario's model at 2019 (call `step()` `years` times, or use `run`)."""
+        self,
+        seed: int | None = None,
+        geography: Geography | None = None,
+        *,
+        headless: bool = False,
+        **overrides: Any,
+    ) -> DecentraModel | HeadlessModel:
+        """The scenario's model at 2019 (call `step()` `years` times, or use `run`).
+
+        `headless=True` gives a `HeadlessModel`: the same run and tables without Mesa's agents
+        and scheduler, for batch work that reads only the tables.
+        """
         geo = geography or self.geography or load_thailand()
-        return DecentraModel(
+        return (HeadlessModel if headless else DecentraModel)(
             geo,
             self.model_parameters(**overrides),
             seed=self.seed if seed is None else seed,
@@ -111,10 +120,12 @@ class Scenario:
         seed: int | None = None,
         years: int | None = None,
         geography: Geography | None = None,
+        *,
+        headless: bool = False,
         **overrides: Any,
-    ) -> DecentraModel:
+    ) -> DecentraModel | HeadlessModel:
         """Build and run the model for `years` (default: the file's) and return it."""
-        model = self.build_model(seed, geography, **overrides)
+        model = self.build_model(seed, geography, headless=headless, **overrides)
         for _ in range(self.years if years is None else years):
             model.step()
         return model

@@ -1,10 +1,21 @@
 """The Mesa model: reproducibility, the baseline's plausibility, agents and channel graphs."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from model import CHANNELS, DecentraModel, metrics, run, simulate, synthetic_geography
+from model import (
+    CHANNELS,
+    DecentraModel,
+    HeadlessModel,
+    metrics,
+    run,
+    simulate,
+    synthetic_geography,
+)
+from scenarios import load_scenario
 
 
 def test_same_seed_identical_tables_different_seed_different():
@@ -221,3 +232,24 @@ def test_compiled_step_7_and_its_general_path_give_the_same_run(monkeypatch):
     assert len(general_years) == 13  # 2019 and 12 more years
     for got, want in zip(general, compiled, strict=True):
         pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+@pytest.mark.parametrize(
+    "path", sorted((Path(__file__).parents[1] / "scenarios").glob("*.toml")), ids=lambda p: p.stem
+)
+def test_headless_model_is_the_mesa_model_without_mesa(path):
+    """Sweeps and comparisons run `HeadlessModel`: it must give DecentraModel's run bit for bit,
+    policies included (every shipped scenario, to 2050)."""
+    scenario = load_scenario(path)
+    mesa_run = scenario.run(seed=11, years=31)
+    headless = scenario.run(seed=11, years=31, headless=True)
+    assert isinstance(mesa_run, DecentraModel) and isinstance(headless, HeadlessModel)
+    assert not hasattr(headless, "provinces")
+    pd.testing.assert_frame_equal(mesa_run.model_table(), headless.model_table(), check_exact=True)
+    pd.testing.assert_frame_equal(
+        mesa_run.province_panel(), headless.province_panel(), check_exact=True
+    )
+    for channel in CHANNELS:
+        np.testing.assert_array_equal(
+            mesa_run.channel_matrix(channel), headless.channel_matrix(channel)
+        )
