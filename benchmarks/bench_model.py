@@ -9,6 +9,9 @@ What is timed (time.perf_counter, gc left on, warm-up runs first, calibration ca
 
 * full run  = ``DecentraModel(geo, seed=s)`` + 31 × ``step()`` + ``model_table()`` +
   ``province_panel()`` (years 2019–2050, all outputs);
+* headless run (77 Thai provinces only, for the breakdown) = the same with ``HeadlessModel``,
+  the same economy, records and tables without Mesa's agents and scheduler: it splits what the
+  full run adds to the bare core into Mesa's part and the records' and tables' part;
 * bare core = ``Economy(geo, Parameters(), np.random.default_rng(s))`` + 32 × ``cycle()``
   (the same 32 years, no Mesa, no tables);
 * cold calibration = ``calibrate(geo, Parameters())`` right after ``clear_caches()`` (cached
@@ -44,7 +47,14 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from machine import probe_line  # noqa: E402
 
-from model import DecentraModel, Economy, Parameters, load_thailand, synthetic_geography  # noqa: E402
+from model import (  # noqa: E402
+    DecentraModel,
+    Economy,
+    HeadlessModel,
+    Parameters,
+    load_thailand,
+    synthetic_geography,
+)
 from model.economy import calibrate, clear_caches  # noqa: E402
 from model.geography import Geography  # noqa: E402
 from model.jit import warm_up  # noqa: E402
@@ -105,11 +115,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 # ---------------------------------------------------------------------------------- timing
-def full_run(geo: Geography | None, seed: int) -> dict[str, float]:
+def full_run(
+    geo: Geography | None, seed: int, model_class: type = DecentraModel
+) -> dict[str, float]:
     """One 31-year run with all outputs; seconds per phase (and CPU seconds of the whole)."""
     c0 = time.process_time()
     t0 = time.perf_counter()
-    model = DecentraModel(geo, seed=seed)
+    model = model_class(geo, seed=seed)
     t1 = time.perf_counter()
     for _ in range(YEARS):
         model.step()
@@ -162,9 +174,10 @@ class Case:
 
 
 def measure(
-    geo: Geography, full_geo: Geography | None, repeats: int, budget_s: float
-) -> tuple[Case, Case]:
-    """Full and bare runs on one geography, alternated seed by seed (full, bare, full, …), so
+    geo: Geography, full_geo: Geography | None, repeats: int, budget_s: float, headless: bool
+) -> tuple[Case, Case, Case | None]:
+    """Full and bare runs (and headless runs if asked) on one geography, alternated seed by
+    seed (full, bare, headless, full, …), so
     both see the same machine: on a shared VM the speed drifts by tens of percent within
     minutes, and timing all full runs before all bare runs would fold that drift into their
     ratio. Warm-up runs first (they fill the calibration cache and load the kernels); slow
@@ -185,11 +198,15 @@ def measure(
             f"a full and a bare run took {first:.1f} s; {wanted} repeats would exceed the "
             f"{budget_s:.0f} s budget: {repeats} repeats"
         )
-    full, bare = [], []
+    if headless:
+        full_run(full_geo, 10_000, HeadlessModel)
+    full, bare, head = [], [], []
     for seed in range(1, repeats + 1):
         full.append(full_run(full_geo, seed))
         bare.append(bare_run(geo, seed))
-    return Case(full, note), Case(bare, note)
+        if headless:
+            head.append(full_run(full_geo, seed, HeadlessModel))
+    return Case(full, note), Case(bare, note), Case(head, note) if headless else None
 
 
 def cold_calibration_ms(geo: Geography, times: int = COLD_CALIBRATIONS) -> np.ndarray:
@@ -249,11 +266,16 @@ def main(argv: list[str] | None = None) -> int:
 
     full: dict[str, Case] = {}
     bare: dict[str, Case] = {}
+    head: Case | None = None
     cold: dict[str, np.ndarray] = {}
     for label, geo in geos:
         print(f"  ... timing {label}", file=sys.stderr, flush=True)
         full_geo = None if geo is thailand else geo
-        full[label], bare[label] = measure(geo, full_geo, args.repeats, args.budget)
+        full[label], bare[label], headless = measure(
+            geo, full_geo, args.repeats, args.budget, headless=geo is thailand
+        )
+        if headless is not None:
+            head = headless
         cold[label] = cold_calibration_ms(geo)
         calibrate(geo, Parameters())  # leave the cache warm again
 
@@ -318,6 +340,17 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:<46} {c.median(key):>10.2f} {c.p90(key):>10.2f} "
             f"{100.0 * c.median(key) / total:>10.1f}%"
         )
+    assert head is not None
+    b, full_ms, head_ms = bare["thailand"].median(), c.median(), head.median()
+    print(
+        f"What the full run adds to the bare core ({full_ms - b:.2f} ms), split by a headless "
+        f"run (HeadlessModel: no Mesa agents or scheduler; {head.repeats} runs, medians):"
+    )
+    print(
+        f"  headless run, all outputs           {head_ms:>7.2f} ms  headless/bare {head_ms / b:.3f}"
+    )
+    print(f"  Mesa: agents, scheduler (full − headless)  {full_ms - head_ms:>5.2f} ms")
+    print(f"  records and tables (headless − bare)      {head_ms - b:>5.2f} ms")
     print()
     print("5. Cold calibration: calibrate(geo, Parameters()) after clear_caches()")
     print(

@@ -797,9 +797,9 @@ def _check_model_function(check: _Checker, ref: str) -> Callable[..., Any]:
 @cache
 def series_columns() -> tuple[str, ...]:
     """Columns of the model table that can be kept as yearly series."""
-    from model import DecentraModel
+    from model import HeadlessModel
 
-    return tuple(c for c in DecentraModel(seed=0).model_table().columns if c != "year")
+    return tuple(c for c in HeadlessModel(seed=0).model_table().columns if c != "year")
 
 
 def parse_experiment(
