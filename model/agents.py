@@ -23,12 +23,26 @@ class ProvinceAgent(mesa.Agent):
 
     def __init__(self, model: DecentraModel, index: int) -> None:
         super().__init__(model)
-        geo = model.geography
-        self.index = index
-        self.code = int(geo.codes[index])
-        self.name_en = geo.name_en[index]
-        self.name_th = geo.name_th[index]
-        self.region = geo.region_names[geo.region[index]]
+        self.index = index  # the province's row in the geography and in every record
+
+    # Names are read from the geography, not copied: a run creates 77 agents, reads few names.
+    @property
+    def code(self) -> int:
+        """Thai province code (10 = Bangkok)."""
+        return int(self.model.geography.codes[self.index])
+
+    @property
+    def name_en(self) -> str:
+        return self.model.geography.name_en[self.index]
+
+    @property
+    def name_th(self) -> str:
+        return self.model.geography.name_th[self.index]
+
+    @property
+    def region(self) -> str:
+        geo = self.model.geography
+        return geo.region_names[geo.region[self.index]]
 
     @property
     def _record(self):
