@@ -256,8 +256,8 @@ def province_panel(records: list[YearRecord], geo: Geography) -> pd.DataFrame:
         [getattr(r, attr) for attr in _PANEL_ATTRS for r in records],
         out=floats[: len(_PANEL_ATTRS)].reshape(-1),
     )
-    for row, scale in _PANEL_SCALED:
-        floats[row] *= scale
+    for scaled, scale in _PANEL_SCALED:
+        floats[scaled] *= scale
     row = _PANEL_ROW
     per_capita, net_migration = floats[row["gpp_per_capita_thb"]], floats[row["net_migration"]]
     np.divide(floats[row["gpp_mthb"]], floats[row["population"]], out=per_capita)
